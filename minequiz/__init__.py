@@ -1,0 +1,42 @@
+"""minequiz: bilingual explosive ordnance risk education lessons and quizzes."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import errors, i18n
+from .config import load_config
+from .extensions import babel, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from . import models  # noqa: F401  (the whole schema, for migrations)
+    from .auth import learners
+    from .cli import register_cli
+    from .learn.views import bp as learn_bp
+    from .security import init_security
+
+    learners.init_app(app)
+    app.register_blueprint(learn_bp)
+    register_cli(app)
+    init_security(app)
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(db.text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,1 @@
+"""Who is asking: learners without credentials now; accounts and classes later."""

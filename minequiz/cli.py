@@ -1,0 +1,68 @@
+"""Command-line tools: `flask --app minequiz content load` and `translate ...`."""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .config import TRANSLATIONS_DIR
+from .extensions import db
+from .services import content_files
+
+content_cli = AppGroup("content", help="Load the built-in lessons.")
+translate_cli = AppGroup("translate", help="Extract, update and compile UI translations.")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@content_cli.command("load")
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=content_files.CONTENT_DIR,
+              show_default=True, help="Folder with messages.toml and lessons/.")
+def load_content(path: Path) -> None:
+    """Load the lessons into the database; running it again changes nothing."""
+    languages = current_app.config["LANGUAGES"]
+    labels = {"true": {}, "false": {}}
+    for language in languages:
+        with force_locale(language):
+            labels["true"][language] = _("True")
+            labels["false"][language] = _("False")
+    try:
+        report = content_files.load(labels, path, languages)
+        db.session.commit()
+    except content_files.ContentError as error:
+        db.session.rollback()
+        click.echo("Content not loaded; nothing was changed:", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{report.messages} safety messages; lessons: {len(report.created)} new, "
+        f"{len(report.updated)} with a new version, {len(report.unchanged)} unchanged."
+    )
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("extract")
+def extract() -> None:
+    """Extract UI strings into translations/messages.pot and update every catalogue."""
+    pot = str(TRANSLATIONS_DIR / "messages.pot")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+             "--sort-output", "-o", pot, "minequiz")
+    _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+
+
+@translate_cli.command("compile")
+def compile_catalogues() -> None:
+    """Compile the catalogues (the .mo files are built, not committed)."""
+    _pybabel("compile", "-d", str(TRANSLATIONS_DIR))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(content_cli)
+    app.cli.add_command(translate_cli)

@@ -1,0 +1,44 @@
+"""Configuration: safe defaults, overridden by MINEQUIZ_* environment variables."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the key kept in the instance folder, creating it once with 0600 rights."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the configuration from defaults and the environment."""
+    database_url = os.environ.get("MINEQUIZ_DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "minequiz.sqlite")
+    )
+    return {
+        "SECRET_KEY": os.environ.get("MINEQUIZ_SECRET_KEY") or instance_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
+        "LANGUAGES": ("nb", "en"),
+        # A learner without an account is remembered for a year on this device.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=365),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=365),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("MINEQUIZ_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("MINEQUIZ_SECURE_COOKIES") == "1",
+        # Long enough to read a lesson and answer its quiz; an expired form keeps its answers.
+        "WTF_CSRF_TIME_LIMIT": 6 * 3600,
+        "MASTERY_PERCENT": 80,
+    }

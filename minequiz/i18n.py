@@ -1,0 +1,90 @@
+"""The language of a page: first segment of its URL, a language switch, and the choice
+for `/` (remembered language, else the browser's best match, else Norwegian)."""
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_babel import format_datetime, format_decimal, format_percent
+from werkzeug.exceptions import NotFound
+
+# Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "en": "en"}
+LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
+
+
+def supported() -> tuple[str, ...]:
+    return current_app.config["LANGUAGES"]
+
+
+def browser_language() -> str | None:
+    for value, _quality in request.accept_languages:
+        primary = value.lower().replace("_", "-").split("-")[0]
+        language = LANGUAGE_ALIASES.get(primary)
+        if language in supported():
+            return language
+    return None
+
+
+def preferred_language() -> str:
+    """The language for a request whose URL names none (or a wrong one)."""
+    remembered = session.get("lang")
+    if remembered in supported():
+        return remembered
+    return browser_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_in_path() -> str | None:
+    """The language of a URL that matched no page, such as /en/nothing/here."""
+    first = request.path.strip("/").split("/", 1)[0]
+    return first if first in supported() else None
+
+
+def select_locale() -> str:
+    return g.get("lang") or language_in_path() or preferred_language()
+
+
+def switch_language_url(language: str) -> str:
+    """The same page in another language (GET), or the lesson list if there is none."""
+    endpoint = request.endpoint
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values = dict(request.view_args or {})
+        if request.method == "GET":
+            values.update(request.args.to_dict())
+        values["lang"] = language
+        return url_for(endpoint, **values)
+    return url_for("learn.index", lang=language)
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def take_language(endpoint, values):
+        if values and "lang" in values:
+            language = values.pop("lang")
+            if language not in app.config["LANGUAGES"]:
+                raise NotFound()
+            g.lang = language
+
+    @app.url_defaults
+    def add_language(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = select_locale()
+
+    @app.after_request
+    def remember_language(response):
+        if g.get("lang") and session.get("lang") != g.lang:
+            session.permanent = True
+            session["lang"] = g.lang
+        return response
+
+    app.jinja_env.globals.update(
+        format_datetime=format_datetime, format_decimal=format_decimal, format_percent=format_percent
+    )
+
+    @app.context_processor
+    def language_helpers():
+        return {
+            "switch_language_url": switch_language_url,
+            "language_names": LANGUAGE_NAMES,
+            "page_language": select_locale(),
+        }
+
+    @app.get("/")
+    def root():
+        return redirect(url_for("learn.index", lang=preferred_language()))

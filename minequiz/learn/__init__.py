@@ -1,0 +1,1 @@
+"""Students: the lesson list, a lesson, its quiz, a result and their progress."""

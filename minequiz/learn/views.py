@@ -1,0 +1,144 @@
+"""Student pages. Each view parses, calls a service, commits, then redirects or renders."""
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import logout_user
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.learners import current_learner_id, ensure_learner
+from ..errors import fail
+from ..extensions import db
+from ..models import Attempt, LessonVersion
+from ..services import attempts, content, progress
+from .forms import build_quiz_form
+
+bp = Blueprint("learn", __name__, url_prefix="/<lang>")
+
+
+def mastery() -> int:
+    return current_app.config["MASTERY_PERCENT"]
+
+
+def version_or_404(slug: str):
+    version = content.published_version(slug)
+    if version is None:
+        fail(404, _("There is no lesson at this address. Choose one from the lesson list."))
+    return version
+
+
+@bp.get("/")
+def index():
+    lessons = content.published_lessons()
+    rows = progress.lesson_progress(lessons, progress.learner_attempts(current_learner_id()), mastery())
+    return render_template("learn/index.html", rows=rows)
+
+
+@bp.get("/lessons/<slug>")
+def lesson(slug: str):
+    version = version_or_404(slug)
+    return render_template(
+        "learn/lesson.html",
+        version=version,
+        text=version.texts[g.lang],
+        body=content.render_markdown(version.texts[g.lang].body),
+        attempted=attempts.has_attempted(current_learner_id(), version.lesson_id),
+    )
+
+
+def render_quiz(version, form, kind: str, status: int = 200, notice: str | None = None):
+    return (
+        render_template(
+            "learn/quiz.html",
+            version=version,
+            text=version.texts[g.lang],
+            form=form,
+            kind=kind,
+            notice=notice,
+            display_order=content.display_order,
+        ),
+        status,
+    )
+
+
+@bp.get("/lessons/<slug>/quiz")
+def quiz(slug: str):
+    version = version_or_404(slug)
+    wants_pretest = request.args.get("kind") == "pre"
+    kind = attempts.quiz_kind(current_learner_id(), version.lesson_id, wants_pretest)
+    form = build_quiz_form(version, g.lang)
+    form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, kind)
+    notice = _("You have taken this quiz before, so this is not a test before reading.") if wants_pretest and kind != "pre" else None
+    return render_quiz(version, form, kind, notice=notice)
+
+
+@bp.post("/lessons/<slug>/quiz")
+def submit_quiz(slug: str):
+    ticket = attempts.read_ticket(current_app.secret_key, request.form.get("ticket", ""))
+    if ticket is None:
+        fail(400, _("This quiz form was changed or is incomplete. Open the quiz again and answer it."))
+    version = db.session.get(LessonVersion, ticket.version_id)
+    if version is None or version.lesson.slug != slug:
+        fail(400, _("This answer sheet belongs to another quiz. Open the quiz again and answer it."))
+
+    existing = attempts.find_by_token(ticket.token)
+    if existing is not None:
+        return already_submitted(existing)
+
+    form = build_quiz_form(version, g.lang)
+    if form.foreign_fields(request.form):
+        fail(400, _("This answer sheet has answers to questions from another quiz. Open the quiz again and answer it."))
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            notice = _("This page had expired, so your answers were not sent yet. Check them and send them again.")
+            form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, ticket.kind)
+            return render_quiz(version, form, ticket.kind, status=400, notice=notice)
+        return render_quiz(version, form, ticket.kind, status=422)
+
+    try:
+        attempt = attempts.record_attempt(ensure_learner(), version, ticket, form.answers(), g.lang)
+        db.session.commit()
+    except attempts.AlreadySubmitted as duplicate:
+        db.session.rollback()
+        return already_submitted(duplicate.attempt)
+    except IntegrityError:
+        # Two posts of the same form raced each other; the other one was stored.
+        db.session.rollback()
+        logout_user()
+        existing = attempts.find_by_token(ticket.token)
+        if existing is None:
+            raise
+        return already_submitted(existing)
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id), code=303)
+
+
+def already_submitted(existing: Attempt):
+    own = existing.user_id == current_learner_id()
+    return render_template("learn/already_submitted.html", attempt=existing if own else None), 409
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int):
+    found = db.session.get(Attempt, attempt_id)
+    if found is None or found.user_id != current_learner_id():
+        fail(404, _("There is no result of yours at this address."))
+    return render_template(
+        "learn/result.html",
+        attempt=found,
+        version=found.version,
+        text=found.version.texts[g.lang],
+        responses={r.question_id: r for r in found.responses},
+        choice_texts={c.id: c.texts[g.lang].text for q in found.version.questions for c in q.choices},
+        display_order=content.display_order,
+        mastery=mastery(),
+    )
+
+
+@bp.get("/progress")
+def my_progress():
+    lessons = content.published_lessons()
+    history = progress.learner_attempts(current_learner_id())
+    return render_template(
+        "learn/progress.html",
+        rows=progress.lesson_progress(lessons, history, mastery()),
+        messages=progress.message_progress(history),
+        history=list(reversed(history)),
+    )

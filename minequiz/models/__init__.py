@@ -1,0 +1,31 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+from .attempt import Attempt, Response
+from .content import (
+    Choice,
+    ChoiceText,
+    Lesson,
+    LessonText,
+    LessonVersion,
+    Question,
+    QuestionText,
+    SafetyMessage,
+    SafetyMessageText,
+    lesson_version_messages,
+)
+from .user import User
+
+__all__ = [
+    "Attempt",
+    "Choice",
+    "ChoiceText",
+    "Lesson",
+    "LessonText",
+    "LessonVersion",
+    "Question",
+    "QuestionText",
+    "Response",
+    "SafetyMessage",
+    "SafetyMessageText",
+    "User",
+    "lesson_version_messages",
+]

@@ -1,0 +1,146 @@
+"""Lessons, questions and safety messages, with one text row per language.
+
+A lesson's content lives in numbered versions. A published version is never changed, so
+an attempt that points at it always shows what was asked then.
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+QUESTION_KINDS = ("single", "multiple", "truefalse", "order")
+
+
+class SafetyMessage(db.Model):
+    """One of the key safety messages that questions check."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    number: Mapped[int]
+    texts: Mapped[dict[str, "SafetyMessageText"]] = relationship(
+        collection_class=sa.orm.attribute_keyed_dict("locale"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class SafetyMessageText(db.Model):
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("safety_message.id"), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+
+
+class Lesson(db.Model):
+    """The stable identity of a lesson; its content is in its versions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # The version students get; None while nothing is published.
+    published_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lesson_version.id", use_alter=True, name="fk_lesson_published_version")
+    )
+    published_version: Mapped["LessonVersion | None"] = relationship(
+        foreign_keys=[published_version_id], post_update=True
+    )
+
+
+lesson_version_messages = sa.Table(
+    "lesson_version_message",
+    db.metadata,
+    sa.Column("version_id", sa.ForeignKey("lesson_version.id"), primary_key=True),
+    sa.Column("message_id", sa.ForeignKey("safety_message.id"), primary_key=True),
+)
+
+
+class LessonVersion(db.Model):
+    """A frozen, numbered state of a lesson and its quiz."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
+    number: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A fingerprint of the source it was loaded from, so loading the same file is a no-op.
+    source_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
+    texts: Mapped[dict[str, "LessonText"]] = relationship(
+        collection_class=sa.orm.attribute_keyed_dict("locale"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    messages: Mapped[list[SafetyMessage]] = relationship(
+        secondary=lesson_version_messages, order_by=SafetyMessage.number, lazy="selectin"
+    )
+    questions: Mapped[list["Question"]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan", back_populates="version"
+    )
+
+    __table_args__ = (sa.UniqueConstraint("lesson_id", "number", name="uq_lesson_version_number"),)
+
+
+class LessonText(db.Model):
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson_version.id"), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson_version.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(100))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("safety_message.id"))
+
+    version: Mapped[LessonVersion] = relationship(back_populates="questions")
+    message: Mapped[SafetyMessage | None] = relationship(lazy="selectin")
+    texts: Mapped[dict[str, "QuestionText"]] = relationship(
+        collection_class=sa.orm.attribute_keyed_dict("locale"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    choices: Mapped[list["Choice"]] = relationship(
+        order_by="Choice.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "key", name="uq_question_version_key"),
+        sa.CheckConstraint(sa.column("kind").in_(QUESTION_KINDS), name="kind"),
+    )
+
+
+class QuestionText(db.Model):
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    explanation: Mapped[str] = mapped_column(sa.Text)
+
+
+class Choice(db.Model):
+    """An answer option. For an ordering question, position is the right order."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(100))
+    position: Mapped[int]
+    correct: Mapped[bool] = mapped_column(default=False)
+    texts: Mapped[dict[str, "ChoiceText"]] = relationship(
+        collection_class=sa.orm.attribute_keyed_dict("locale"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    __table_args__ = (sa.UniqueConstraint("question_id", "key", name="uq_choice_question_key"),)
+
+
+class ChoiceText(db.Model):
+    choice_id: Mapped[int] = mapped_column(sa.ForeignKey("choice.id"), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    text: Mapped[str] = mapped_column(sa.Text)

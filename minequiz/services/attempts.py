@@ -1,0 +1,102 @@
+"""Taking a quiz: one-time form tickets and recording a scored attempt."""
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..models import Attempt, LessonVersion, Response, User
+from .scoring import ChoiceSpec, score_answer
+
+TICKET_SALT = "minequiz.quiz-ticket"
+
+
+@dataclass(frozen=True)
+class QuizTicket:
+    """What the quiz page promised: which version, which kind, and when it was opened."""
+
+    version_id: int
+    kind: str
+    token: str
+    issued_at: datetime
+
+
+class AlreadySubmitted(Exception):
+    def __init__(self, attempt: Attempt):
+        super().__init__(attempt.id)
+        self.attempt = attempt
+
+
+def has_attempted(user_id: int | None, lesson_id: int) -> bool:
+    if user_id is None:
+        return False
+    query = (
+        db.select(Attempt.id)
+        .join(LessonVersion, Attempt.version_id == LessonVersion.id)
+        .where(Attempt.user_id == user_id, LessonVersion.lesson_id == lesson_id)
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+def quiz_kind(user_id: int | None, lesson_id: int, wants_pretest: bool) -> str:
+    """A pre-test only counts before the learner's first attempt at a lesson."""
+    return "pre" if wants_pretest and not has_attempted(user_id, lesson_id) else "post"
+
+
+def issue_ticket(secret_key: str, version_id: int, kind: str) -> str:
+    serializer = URLSafeTimedSerializer(secret_key, salt=TICKET_SALT)
+    return serializer.dumps({"v": version_id, "k": kind, "n": secrets.token_urlsafe(16)})
+
+
+def read_ticket(secret_key: str, signed: str) -> QuizTicket | None:
+    """The ticket in a posted form, or None if it is missing or was tampered with."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=TICKET_SALT)
+    try:
+        data, issued = serializer.loads(signed or "", return_timestamp=True)
+        ticket = QuizTicket(int(data["v"]), str(data["k"]), str(data["n"]), issued)
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if ticket.kind not in ("pre", "post"):
+        return None
+    return ticket
+
+
+def find_by_token(token: str) -> Attempt | None:
+    return db.session.scalar(db.select(Attempt).where(Attempt.client_token == token))
+
+
+def record_attempt(
+    user: User, version: LessonVersion, ticket: QuizTicket, answers: dict[int, list[int]], locale: str
+) -> Attempt:
+    """Score `answers` (question id → choice ids) and add the attempt with all its
+    responses to the session. Raises AlreadySubmitted if this ticket was used before."""
+    existing = find_by_token(ticket.token)
+    if existing is not None:
+        raise AlreadySubmitted(existing)
+    kind = ticket.kind
+    if kind == "pre" and has_attempted(user.id, version.lesson_id):
+        kind = "post"
+    attempt = Attempt(
+        user_id=user.id,
+        version_id=version.id,
+        locale=locale,
+        kind=kind,
+        started_at=ticket.issued_at.astimezone(UTC).replace(tzinfo=None),
+        client_token=ticket.token,
+        max_score=len(version.questions),
+        score=0.0,
+    )
+    for question in version.questions:
+        answer = answers[question.id]
+        specs = [ChoiceSpec(c.id, c.correct) for c in question.choices]
+        mark = score_answer(question.kind, specs, answer)
+        attempt.responses.append(
+            Response(question_id=question.id, answer=answer, mark=mark, correct=mark >= 1.0)
+        )
+        attempt.score += mark
+    attempt.score = round(attempt.score, 6)
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt

@@ -1,0 +1,52 @@
+"""Reading published content: the lesson list, one lesson, and its text per language."""
+import random
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models import Choice, Lesson, LessonVersion, Question
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str) -> Markup:
+    """Markdown to HTML, then sanitised so no script or event attribute can reach a page."""
+    return Markup(nh3.clean(_markdown.render(text)))
+
+
+def published_lessons() -> list[Lesson]:
+    query = (
+        db.select(Lesson)
+        .where(Lesson.published_version_id.is_not(None))
+        .options(db.joinedload(Lesson.published_version))
+        .order_by(Lesson.position, Lesson.slug)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def published_version(slug: str) -> LessonVersion | None:
+    """The version students get for `slug`, with its questions, or None."""
+    lesson = db.session.scalar(db.select(Lesson).where(Lesson.slug == slug))
+    if lesson is None or lesson.published_version_id is None:
+        return None
+    return db.session.scalar(
+        db.select(LessonVersion)
+        .where(LessonVersion.id == lesson.published_version_id)
+        .options(db.selectinload(LessonVersion.questions))
+    )
+
+
+def display_order(question: Question) -> list[Choice]:
+    """Choices as learners see them: shuffled the same way on every visit, and for an
+    ordering question never already in the right order."""
+    if question.kind == "truefalse":
+        return list(question.choices)
+    shuffled = list(question.choices)
+    random.Random(question.id).shuffle(shuffled)
+    if question.kind == "order" and shuffled == list(question.choices):
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled

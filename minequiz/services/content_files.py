@@ -1,0 +1,234 @@
+"""Loading the built-in lessons from the TOML files in minequiz/content/.
+
+Everything is checked first; a file where a language or a field is missing changes
+nothing. Loading the same files twice changes nothing: a lesson gets a new version only
+when its file says something new.
+"""
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..extensions import db
+from ..models import (
+    Choice,
+    ChoiceText,
+    Lesson,
+    LessonText,
+    LessonVersion,
+    Question,
+    QuestionText,
+    SafetyMessage,
+    SafetyMessageText,
+)
+from ..models.content import QUESTION_KINDS
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadReport:
+    messages: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects every problem in the files, each naming its file, lesson and field."""
+
+    def __init__(self, languages):
+        self.languages = tuple(languages)
+        self.problems: list[str] = []
+
+    def add(self, where: str, problem: str) -> None:
+        self.problems.append(f"{where}: {problem}")
+
+    def texts(self, where: str, item: dict, names: tuple[str, ...]) -> None:
+        for name in names:
+            value = item.get(name)
+            if not isinstance(value, dict):
+                self.add(where, f"field '{name}' is missing")
+                continue
+            for language in self.languages:
+                text = value.get(language)
+                if not isinstance(text, str) or not text.strip():
+                    self.add(where, f"field '{name}' has no text in language '{language}'")
+
+    def key(self, where: str, item: dict, seen: set) -> None:
+        value = item.get("key")
+        if not isinstance(value, str) or not KEY.match(value):
+            self.add(where, "needs a 'key' of lower-case words joined by '-'")
+        elif value in seen:
+            self.add(where, f"key '{value}' is used twice")
+        else:
+            seen.add(value)
+
+
+def read_files(directory: Path = CONTENT_DIR) -> tuple[list[dict], list[dict]]:
+    """The messages and the lessons (each with its file name), parsed but not checked."""
+    try:
+        with open(directory / "messages.toml", "rb") as handle:
+            messages = tomllib.load(handle).get("messages", [])
+        lessons = []
+        for path in sorted((directory / "lessons").glob("*.toml")):
+            with open(path, "rb") as handle:
+                lessons.append({**tomllib.load(handle), "_file": path.name})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ContentError([str(error)]) from error
+    return messages, lessons
+
+
+def check(messages: list[dict], lessons: list[dict], languages) -> None:
+    """Raise ContentError listing every problem, or return if the content is whole."""
+    checker = _Checker(languages)
+    message_keys: set[str] = set()
+    for index, message in enumerate(messages, 1):
+        where = f"messages.toml: message {message.get('key', index)!r}"
+        checker.key(where, message, message_keys)
+        if not isinstance(message.get("number"), int):
+            checker.add(where, "needs a whole 'number'")
+        checker.texts(where, message, ("title", "text"))
+    slugs: set[str] = set()
+    for lesson in lessons:
+        where = f"lessons/{lesson['_file']}: lesson {lesson.get('slug')!r}"
+        slug = lesson.get("slug")
+        if not isinstance(slug, str) or not KEY.match(slug):
+            checker.add(where, "needs a 'slug' of lower-case words joined by '-'")
+        elif slug in slugs:
+            checker.add(where, "slug is used by another lesson")
+        slugs.add(slug)
+        checker.texts(where, lesson, ("title", "summary", "body"))
+        for key in lesson.get("messages", []):
+            if key not in message_keys:
+                checker.add(where, f"teaches unknown safety message '{key}'")
+        questions = lesson.get("questions", [])
+        if not questions:
+            checker.add(where, "has no questions")
+        question_keys: set[str] = set()
+        for question in questions:
+            _check_question(checker, f"{where}, question {question.get('key')!r}", question, question_keys, message_keys)
+    if checker.problems:
+        raise ContentError(checker.problems)
+
+
+def _check_question(checker, where, question, seen, message_keys) -> None:
+    checker.key(where, question, seen)
+    checker.texts(where, question, ("prompt", "explanation"))
+    kind = question.get("kind")
+    if kind not in QUESTION_KINDS:
+        checker.add(where, f"kind must be one of {', '.join(QUESTION_KINDS)}")
+        return
+    if "message" in question and question["message"] not in message_keys:
+        checker.add(where, f"checks unknown safety message '{question['message']}'")
+    choices = question.get("choices", [])
+    if kind == "truefalse":
+        if not isinstance(question.get("answer"), bool) or choices:
+            checker.add(where, "a true/false question needs 'answer = true' or 'answer = false' and no choices")
+        return
+    choice_keys: set[str] = set()
+    for choice in choices:
+        choice_where = f"{where}, choice {choice.get('key')!r}"
+        checker.key(choice_where, choice, choice_keys)
+        checker.texts(choice_where, choice, ("text",))
+    right = sum(1 for choice in choices if choice.get("correct") is True)
+    if kind == "order" and (len(choices) < 2 or right):
+        checker.add(where, "an ordering question needs at least two steps and no 'correct'")
+    elif kind == "single" and (len(choices) < 2 or right != 1):
+        checker.add(where, "a one-answer question needs at least two choices, exactly one correct")
+    elif kind == "multiple" and (right < 1 or right == len(choices)):
+        checker.add(where, "a several-answer question needs at least one correct and one wrong choice")
+
+
+def fingerprint(lesson: dict) -> str:
+    canonical = {key: value for key, value in lesson.items() if key not in ("_file", "position")}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def load(true_false_labels: dict[str, dict[str, str]], directory: Path = CONTENT_DIR, languages=("nb", "en")) -> LoadReport:
+    """Check the files, then add what is new to the session (flushed, not committed).
+
+    `true_false_labels` is {"true": {lang: label}, "false": {lang: label}}.
+    """
+    messages, lessons = read_files(directory)
+    check(messages, lessons, languages)
+    report = LoadReport()
+    by_key = {m.key: m for m in db.session.scalars(db.select(SafetyMessage))}
+    for item in messages:
+        message = by_key.get(item["key"]) or SafetyMessage(key=item["key"])
+        message.number = item["number"]
+        for language in languages:
+            text = message.texts.get(language) or SafetyMessageText(locale=language)
+            text.title, text.text = item["title"][language].strip(), item["text"][language].strip()
+            message.texts[language] = text
+        db.session.add(message)
+        by_key[message.key] = message
+        report.messages += 1
+    db.session.flush()
+    for position, item in enumerate(lessons, 1):
+        _load_lesson(item, item.get("position", position), by_key, true_false_labels, languages, report)
+    return report
+
+
+def _load_lesson(item, position, messages, true_false_labels, languages, report) -> None:
+    digest = fingerprint(item)
+    lesson = db.session.scalar(db.select(Lesson).where(Lesson.slug == item["slug"]))
+    if lesson is None:
+        lesson = Lesson(slug=item["slug"], position=position)
+        db.session.add(lesson)
+        db.session.flush()
+    lesson.position = position
+    latest = db.session.scalar(
+        db.select(LessonVersion).where(LessonVersion.lesson_id == lesson.id).order_by(LessonVersion.number.desc()).limit(1)
+    )
+    if latest is not None and latest.source_hash == digest:
+        if lesson.published_version_id != latest.id:
+            lesson.published_version = latest
+        report.unchanged.append(lesson.slug)
+        return
+    version = LessonVersion(lesson_id=lesson.id, number=(latest.number + 1) if latest else 1, source_hash=digest)
+    for language in languages:
+        version.texts[language] = LessonText(
+            locale=language,
+            title=item["title"][language].strip(),
+            summary=item["summary"][language].strip(),
+            body=item["body"][language].strip(),
+        )
+    version.messages = [messages[key] for key in item.get("messages", [])]
+    for number, spec in enumerate(item["questions"], 1):
+        version.questions.append(_question(spec, number, messages, true_false_labels, languages))
+    db.session.add(version)
+    db.session.flush()
+    lesson.published_version = version
+    (report.updated if latest else report.created).append(lesson.slug)
+
+
+def _question(spec, position, messages, true_false_labels, languages) -> Question:
+    message = messages.get(spec["message"]) if "message" in spec else None
+    question = Question(key=spec["key"], position=position, kind=spec["kind"], message=message)
+    for language in languages:
+        question.texts[language] = QuestionText(
+            locale=language, prompt=spec["prompt"][language].strip(), explanation=spec["explanation"][language].strip()
+        )
+    if spec["kind"] == "truefalse":
+        choices = [
+            {"key": "true", "correct": spec["answer"] is True, "text": true_false_labels["true"]},
+            {"key": "false", "correct": spec["answer"] is False, "text": true_false_labels["false"]},
+        ]
+    else:
+        choices = spec["choices"]
+    for number, item in enumerate(choices, 1):
+        choice = Choice(key=item["key"], position=number, correct=bool(item.get("correct", False)))
+        for language in languages:
+            choice.texts[language] = ChoiceText(locale=language, text=item["text"][language].strip())
+        question.choices.append(choice)
+    return question

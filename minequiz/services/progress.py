@@ -1,0 +1,95 @@
+"""A learner's progress: per lesson and per safety message, from their attempts."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..extensions import db
+from ..models import Attempt, Lesson, LessonVersion, Question, Response, SafetyMessage
+
+
+@dataclass
+class LessonProgress:
+    lesson: Lesson
+    attempts: list[Attempt] = field(default_factory=list)
+    mastery_percent: int = 80
+
+    @property
+    def first(self) -> float | None:
+        return self.attempts[0].percent if self.attempts else None
+
+    @property
+    def latest(self) -> float | None:
+        return self.attempts[-1].percent if self.attempts else None
+
+    @property
+    def best(self) -> float | None:
+        return max(a.percent for a in self.attempts) if self.attempts else None
+
+    @property
+    def pretest(self) -> float | None:
+        return next((a.percent for a in self.attempts if a.kind == "pre"), None)
+
+    @property
+    def gain(self) -> float | None:
+        """Latest score after reading minus the pre-test score, in percentage points."""
+        after = [a for a in self.attempts if a.kind == "post"]
+        if self.pretest is None or not after:
+            return None
+        return after[-1].percent - self.pretest
+
+    @property
+    def mastered(self) -> bool:
+        return self.latest is not None and self.latest >= self.mastery_percent
+
+
+@dataclass
+class MessageProgress:
+    message: SafetyMessage
+    marks: list[float] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * sum(self.marks) / len(self.marks) if self.marks else None
+
+
+def learner_attempts(user_id: int | None) -> list[Attempt]:
+    if user_id is None:
+        return []
+    query = (
+        db.select(Attempt)
+        .where(Attempt.user_id == user_id)
+        .options(db.joinedload(Attempt.version).joinedload(LessonVersion.lesson))
+        .order_by(Attempt.submitted_at, Attempt.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def lesson_progress(lessons: list[Lesson], attempts: list[Attempt], mastery: int) -> list[LessonProgress]:
+    """One row per lesson in `lessons`, in their order, with the learner's attempts."""
+    rows = {lesson.id: LessonProgress(lesson, mastery_percent=mastery) for lesson in lessons}
+    for attempt in attempts:
+        row = rows.get(attempt.version.lesson_id)
+        if row is not None:
+            row.attempts.append(attempt)
+    return list(rows.values())
+
+
+def message_progress(attempts: list[Attempt]) -> list[MessageProgress]:
+    """Per safety message, the marks of its questions in the latest attempt of each lesson."""
+    latest: dict[int, Attempt] = {}
+    for attempt in attempts:
+        latest[attempt.version.lesson_id] = attempt
+    messages = db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number))
+    rows = {m.id: MessageProgress(m) for m in messages}
+    if latest:
+        marks = db.session.execute(
+            db.select(Question.message_id, Response.mark)
+            .join(Question, Response.question_id == Question.id)
+            .where(Response.attempt_id.in_([a.id for a in latest.values()]))
+            .where(Question.message_id.is_not(None))
+        )
+        grouped = defaultdict(list)
+        for message_id, mark in marks:
+            grouped[message_id].append(mark)
+        for message_id, values in grouped.items():
+            rows[message_id].marks = values
+    return list(rows.values())

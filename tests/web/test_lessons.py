@@ -1,0 +1,98 @@
+"""Reading: the lesson list, a lesson, languages and the language switch."""
+import re
+
+import pytest
+
+from tests.factories import lesson_slugs
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("en-GB,en;q=0.9", "en"), ("nb-NO,nb;q=0.9", "nb"), ("no", "nb"), ("nn-NO", "nb"), ("fr-FR,de;q=0.5", "nb"), ("", "nb")],
+)
+def test_root_opens_the_lessons_in_the_browsers_language(client, accept, expected):
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{expected}/"
+
+
+def test_root_remembers_the_language_last_used(client):
+    client.get("/en/")
+    response = client.get("/", headers={"Accept-Language": "nb-NO"})
+    assert response.headers["Location"] == "/en/"
+
+
+def test_lesson_list_shows_every_lesson_in_norwegian_and_english(client, app):
+    slugs = lesson_slugs(app)
+    assert len(slugs) >= 6
+    norwegian = client.get("/nb/").get_data(as_text=True)
+    english = client.get("/en/").get_data(as_text=True)
+    assert '<html lang="nb">' in norwegian and "Leksjoner" in norwegian
+    assert '<html lang="en">' in english and "Lessons" in english
+    for slug in slugs:
+        assert f'href="/nb/lessons/{slug}"' in norwegian
+        assert f'href="/en/lessons/{slug}"' in english
+
+
+def test_lesson_page_highlights_its_key_safety_messages(client, app):
+    slug = lesson_slugs(app)[0]
+    page = client.get(f"/en/lessons/{slug}").get_data(as_text=True)
+    assert "Key safety messages in this lesson" in page
+    assert re.search(r"Safety message \d+", page)
+    assert f'href="/en/lessons/{slug}/quiz"' in page
+    assert f'href="/en/lessons/{slug}/quiz?kind=pre"' in page
+
+
+@pytest.mark.parametrize("path", ["/{lang}/", "/{lang}/lessons/{slug}", "/{lang}/lessons/{slug}/quiz", "/{lang}/progress"])
+def test_language_switch_keeps_the_same_page(client, app, path):
+    slug = lesson_slugs(app)[0]
+    page = client.get(path.format(lang="nb", slug=slug)).get_data(as_text=True)
+    assert f'href="{path.format(lang="en", slug=slug)}" hreflang="en"' in page
+
+
+def test_language_switch_keeps_the_pretest_choice(client, app):
+    slug = lesson_slugs(app)[0]
+    page = client.get(f"/nb/lessons/{slug}/quiz?kind=pre").get_data(as_text=True)
+    assert f'href="/en/lessons/{slug}/quiz?kind=pre" hreflang="en"' in page
+
+
+def test_unknown_lesson_is_a_404_page_in_the_readers_language(client):
+    response = client.get("/nb/lessons/no-such-lesson")
+    assert response.status_code == 404
+    assert "Det finnes ingen leksjon på denne adressen" in response.get_data(as_text=True)
+    response = client.get("/en/lessons/no-such-lesson/quiz")
+    assert response.status_code == 404
+    assert "There is no lesson at this address" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/xx/", "/de/lessons/anything", "/NB/", "/en-us/progress"])
+def test_wrong_language_code_is_a_404_page(client, path):
+    response = client.get(path, headers={"Accept-Language": "nb"})
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.get_data(as_text=True)
+
+
+def test_unknown_address_is_a_404_page(client):
+    response = client.get("/en/nothing/here")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_wrong_method_is_a_405_page(client):
+    response = client.delete("/en/")
+    assert response.status_code == 405
+    assert "This page cannot be used like that" in response.get_data(as_text=True)
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/en/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
