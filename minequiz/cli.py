@@ -54,7 +54,7 @@ def extract() -> None:
     pot = str(TRANSLATIONS_DIR / "messages.pot")
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
              "--sort-output", "-o", pot, "minequiz")
-    _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+    _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate_cli.command("compile")

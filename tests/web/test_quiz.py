@@ -1,0 +1,234 @@
+"""Taking a quiz: the happy path, and every kind of bad input a learner or a tamperer sends."""
+import re
+
+import pytest
+
+from minequiz.extensions import db
+from minequiz.models import Attempt
+from tests.factories import HIDDEN, count_rows, lesson_slugs, open_quiz, right_answers, submit, wrong_answers
+
+
+@pytest.fixture
+def slug(app):
+    return lesson_slugs(app)[0]
+
+
+def test_quiz_offers_every_question_kind_across_the_lessons(client, app):
+    kinds = set()
+    for lesson in lesson_slugs(app):
+        kinds |= {q.kind for q in open_quiz(client, app, lesson).version.questions}
+    assert kinds == {"single", "multiple", "truefalse", "order"}
+
+
+def test_right_answers_give_full_score_and_feedback(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    response = submit(client, sheet)
+    assert response.status_code == 303
+    result = client.get(response.headers["Location"])
+    page = result.get_data(as_text=True)
+    assert result.status_code == 200
+    assert "100%" in page
+    assert page.count('class="right"') == len(sheet.version.questions)
+    for question in sheet.version.questions:
+        assert question.texts["en"].explanation in page
+
+
+def test_wrong_answers_show_the_right_answer_and_the_safety_message(client, app, slug):
+    sheet = open_quiz(client, app, slug, lang="nb")
+    response = submit(client, sheet, lang="nb", answers=wrong_answers(sheet.version))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Riktig svar" in page and "Ikke riktig" in page
+    assert "Ikke mestret ennå" in page
+    checked = [q for q in sheet.version.questions if q.message is not None]
+    assert checked, "the first lesson checks safety messages"
+    for question in checked:
+        assert f"Sikkerhetsbudskap {question.message.number}: {question.message.texts['nb'].title}" in page
+    right_choice = next(c for q in sheet.version.questions for c in q.choices if c.correct and q.kind != "order")
+    assert right_choice.texts["nb"].text in page
+
+
+def test_result_can_be_read_in_the_other_language(client, app, slug):
+    sheet = open_quiz(client, app, slug, lang="nb")
+    location = submit(client, sheet, lang="nb").headers["Location"]
+    english = client.get(location.replace("/nb/", "/en/")).get_data(as_text=True)
+    assert sheet.version.questions[0].texts["en"].prompt in english
+
+
+def test_missing_answer_is_asked_for_and_nothing_is_stored(client, app, slug):
+    sheet = open_quiz(client, app, slug, lang="nb")
+    answers = right_answers(sheet.version)
+    first = sheet.version.questions[0]
+    for name in [k for k in answers if k == f"q{first.id}" or k.startswith(f"q{first.id}-")]:
+        del answers[name]
+    response = submit(client, sheet, lang="nb", answers=answers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Noen svar må ses på" in page
+    assert count_rows(app) == (0, 0)
+    # The answers already given are kept on the page.
+    second = sheet.version.questions[1]
+    kept = [c for c in second.choices if c.correct][0] if second.kind != "order" else None
+    if kept is not None:
+        assert re.search(rf'<input checked [^>]*value="{kept.id}"', page)
+
+
+def test_tampered_choice_id_is_refused(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    question = next(q for q in sheet.version.questions if q.kind == "single")
+    response = submit(client, sheet, **{f"q{question.id}": "999999"})
+    assert response.status_code == 422
+    assert "This answer is not one of the choices" in response.get_data(as_text=True)
+    assert count_rows(app) == (0, 0)
+
+
+def test_choice_of_another_question_is_refused(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    first, second = sheet.version.questions[:2]
+    response = submit(client, sheet, **{f"q{first.id}": str(second.choices[0].id)})
+    assert response.status_code == 422
+    assert count_rows(app) == (0, 0)
+
+
+def test_order_with_a_number_used_twice_is_refused(client, app):
+    for lesson in lesson_slugs(app):
+        sheet = open_quiz(client, app, lesson)
+        question = next((q for q in sheet.version.questions if q.kind == "order"), None)
+        if question:
+            break
+    answers = right_answers(sheet.version)
+    answers.update({f"q{question.id}-{c.id}": "1" for c in question.choices})
+    response = submit(client, sheet, answers=answers)
+    assert response.status_code == 422
+    assert "Give each step a different number" in response.get_data(as_text=True)
+    answers.update({f"q{question.id}-{question.choices[0].id}": "banana"})
+    assert submit(client, sheet, answers=answers).status_code == 422
+    assert count_rows(app) == (0, 0)
+
+
+def test_question_from_another_quiz_is_refused(client, app):
+    first, second = lesson_slugs(app)[:2]
+    sheet = open_quiz(client, app, first)
+    other = open_quiz(client, app, second)
+    answers = right_answers(sheet.version) | right_answers(other.version)
+    response = submit(client, sheet, lang="nb", answers=answers)
+    assert response.status_code == 400
+    assert "spørsmål fra en annen quiz" in response.get_data(as_text=True)
+    assert count_rows(app) == (0, 0)
+
+
+def test_answer_sheet_posted_to_another_lesson_is_refused(client, app):
+    first, second = lesson_slugs(app)[:2]
+    sheet = open_quiz(client, app, first)
+    response = client.post(f"/en/lessons/{second}/quiz", data=sheet.form())
+    assert response.status_code == 400
+    assert count_rows(app) == (0, 0)
+
+
+@pytest.mark.parametrize("ticket", ["", "garbage", "eyJ2IjoxfQ.forged.signature"])
+def test_missing_or_forged_ticket_is_refused(client, app, slug, ticket):
+    sheet = open_quiz(client, app, slug)
+    response = submit(client, sheet, lang="nb", ticket=ticket)
+    assert response.status_code == 400
+    assert "Quizskjemaet er endret eller ufullstendig" in response.get_data(as_text=True)
+    assert count_rows(app) == (0, 0)
+
+
+@pytest.mark.parametrize("csrf", ["", "stale-or-made-up-token"])
+def test_missing_or_stale_csrf_token_keeps_the_answers(client, app, slug, csrf):
+    sheet = open_quiz(client, app, slug, lang="nb")
+    response = submit(client, sheet, lang="nb", csrf_token=csrf)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Siden var utløpt" in page
+    assert count_rows(app) == (0, 0)
+    assert page.count(" checked ") >= 1
+    # The page carries a fresh form that can be sent as it is.
+    fresh = HIDDEN.findall(page)
+    data = dict(fresh) | right_answers(sheet.version)
+    assert client.post(f"/nb/lessons/{slug}/quiz", data=data).status_code == 303
+    assert count_rows(app)[0] == 1
+
+
+def test_csrf_token_of_another_session_is_refused(app, slug):
+    first, second = app.test_client(), app.test_client()
+    sheet = open_quiz(first, app, slug)
+    open_quiz(second, app, slug)
+    response = submit(second, sheet)
+    assert response.status_code == 400
+    assert count_rows(app) == (0, 0)
+
+
+def test_double_submit_stores_exactly_one_attempt(client, app, slug):
+    sheet = open_quiz(client, app, slug, lang="nb")
+    first = submit(client, sheet, lang="nb")
+    second = submit(client, sheet, lang="nb")
+    assert first.status_code == 303
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "Disse svarene er allerede sendt" in page
+    assert f'href="{first.headers["Location"]}"' in page
+    attempts, responses = count_rows(app)
+    assert attempts == 1 and responses == len(sheet.version.questions)
+
+
+def test_back_then_submit_again_with_other_answers_changes_nothing(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    location = submit(client, sheet).headers["Location"]
+    client.get(location)
+    again = submit(client, sheet, answers=wrong_answers(sheet.version))
+    assert again.status_code == 409
+    with app.app_context():
+        assert [a.percent for a in db.session.scalars(db.select(Attempt))] == [100.0]
+
+
+def test_attempt_and_responses_are_written_together_or_not_at_all(client, app, slug, monkeypatch):
+    from minequiz.services import attempts
+
+    def broken_scoring(kind, choices, answer):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(attempts, "score_answer", broken_scoring)
+    sheet = open_quiz(client, app, slug, lang="nb")
+    response = submit(client, sheet, lang="nb")
+    assert response.status_code == 500
+    assert "Noe gikk galt hos oss" in response.get_data(as_text=True)
+    assert count_rows(app) == (0, 0)
+
+
+def test_failure_after_the_attempt_row_rolls_everything_back(client, app, slug, monkeypatch):
+    from minequiz.extensions import db as database
+
+    real_commit = database.session.commit
+
+    def failing_commit():
+        database.session.flush()
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(database.session, "commit", failing_commit)
+    sheet = open_quiz(client, app, slug)
+    assert submit(client, sheet).status_code == 500
+    monkeypatch.setattr(database.session, "commit", real_commit)
+    assert count_rows(app) == (0, 0)
+
+
+def test_someone_elses_result_is_not_shown(app, slug):
+    owner, stranger = app.test_client(), app.test_client()
+    sheet = open_quiz(owner, app, slug)
+    location = submit(owner, sheet).headers["Location"]
+    assert owner.get(location).status_code == 200
+    response = stranger.get(location)
+    assert response.status_code == 404
+    assert "There is no result of yours at this address" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/en/attempts/999999", "/nb/attempts/abc", "/en/attempts/-1"])
+def test_unknown_result_is_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_quiz_without_answers_at_all_is_asked_again(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    response = client.post(f"/en/lessons/{slug}/quiz", data={"csrf_token": sheet.csrf_token, "ticket": sheet.ticket})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count('class="field-error"') == len(sheet.version.questions)
+    assert count_rows(app) == (0, 0)
