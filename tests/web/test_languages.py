@@ -1,0 +1,111 @@
+"""Both languages everywhere: every UI string is translated, and no English text
+(UI or content) shows on a Norwegian page."""
+import html
+import re
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+
+from minequiz.config import TRANSLATIONS_DIR
+from minequiz.extensions import db
+from minequiz.models import ChoiceText, LessonText, QuestionText, SafetyMessageText
+from tests.factories import lesson_slugs, open_quiz, submit, wrong_answers
+
+ROOT = TRANSLATIONS_DIR.parent
+ENGLISH_WORDS = {"the", "you", "your", "with", "this", "that", "what", "which", "please", "of", "answer", "lesson"}
+
+
+def read_catalogue(language: str):
+    with open(TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    labels = " ".join(re.findall(r'(?:aria-label|alt|title)="([^"]*)"', page))
+    text = re.sub(r"<[^>]+>", " ", page) + " " + labels
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def english_fragments(app) -> set[str]:
+    """UI strings and content written in English that differ from their Norwegian text."""
+    fragments = set()
+    for message in read_catalogue("nb"):
+        if message.id and message.string != message.id:
+            for part in re.split(r"%\(\w+\)[sd]", message.id):
+                if len(part.strip(" :.,()")) >= 4 and part.strip() not in message.string:
+                    fragments.add(part.strip(" :.,()"))
+    with app.app_context():
+        for model, fields, key in [
+            (LessonText, ("title", "summary"), "version_id"),
+            (QuestionText, ("prompt", "explanation"), "question_id"),
+            (ChoiceText, ("text",), "choice_id"),
+            (SafetyMessageText, ("title", "text"), "message_id"),
+        ]:
+            rows = db.session.scalars(db.select(model)).all()
+            norwegian = {(getattr(r, key), f): getattr(r, f) for r in rows if r.locale == "nb" for f in fields}
+            for row in rows:
+                if row.locale == "en":
+                    for field in fields:
+                        if getattr(row, field) != norwegian[(getattr(row, key), field)]:
+                            fragments.add(getattr(row, field))
+    return fragments
+
+
+def norwegian_pages(client, app) -> dict[str, str]:
+    """Every page a learner can reach in Norwegian, good and bad."""
+    slugs = lesson_slugs(app)
+    pages = {"/nb/": client.get("/nb/").get_data(as_text=True)}
+    for slug in slugs:
+        for path in (f"/nb/lessons/{slug}", f"/nb/lessons/{slug}/quiz?kind=pre"):
+            pages[path] = client.get(path).get_data(as_text=True)
+        sheet = open_quiz(client, app, slug, lang="nb")
+        posted = submit(client, sheet, lang="nb", answers=wrong_answers(sheet.version))
+        pages[f"result {slug}"] = client.get(posted.headers["Location"]).get_data(as_text=True)
+        pages[f"409 {slug}"] = submit(client, sheet, lang="nb").get_data(as_text=True)
+        again = open_quiz(client, app, slug, lang="nb")
+        pages[f"422 {slug}"] = submit(client, again, lang="nb", answers={}).get_data(as_text=True)
+        pages[f"quiz again {slug}"] = client.get(f"/nb/lessons/{slug}/quiz?kind=pre").get_data(as_text=True)
+    pages["progress"] = client.get("/nb/progress").get_data(as_text=True)
+    pages["404"] = client.get("/nb/lessons/nope").get_data(as_text=True)
+    pages["400"] = client.post(f"/nb/lessons/{slugs[0]}/quiz", data={"ticket": "x"}).get_data(as_text=True)
+    pages["405"] = client.put("/nb/progress").get_data(as_text=True)
+    return pages
+
+
+def test_every_ui_string_has_a_norwegian_translation(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "minequiz"],
+        check=True, cwd=ROOT,
+    )
+    with open(pot, "rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    translated = {m.id for m in read_catalogue("nb") if m.id and m.string and not m.fuzzy}
+    assert wanted, "extraction found no UI strings"
+    assert sorted(wanted - translated) == []
+
+
+def test_catalogues_compile_and_are_used(client):
+    assert (TRANSLATIONS_DIR / "nb" / "LC_MESSAGES" / "messages.mo").exists()
+    assert "Min framgang" in client.get("/nb/").get_data(as_text=True)
+    assert "My progress" in client.get("/en/").get_data(as_text=True)
+
+
+def test_no_english_shows_on_a_norwegian_page(client, app):
+    fragments = english_fragments(app)
+    assert len(fragments) > 100
+    for name, page in norwegian_pages(client, app).items():
+        text = visible_text(page)
+        leaked = sorted(f for f in fragments if re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", text))
+        assert leaked == [], f"English on the Norwegian page {name}"
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+        assert words & ENGLISH_WORDS == set(), f"English words on the Norwegian page {name}"
+
+
+@pytest.mark.parametrize("path", ["/nb/", "/en/", "/nb/progress"])
+def test_page_declares_its_language(client, path):
+    assert f'<html lang="{path[1:3]}">' in client.get(path).get_data(as_text=True)
