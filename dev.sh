@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# minequiz in one command:
+#   ./dev.sh run    install, migrate, load the lessons, serve on http://127.0.0.1:5000
+#   ./dev.sh test   install (Chromium included), then run the whole test suite
+# It needs Python 3.11+ and works in a virtual environment (.venv, or $MINEQUIZ_VENV).
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV=${MINEQUIZ_VENV:-.venv}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else return 1
+  fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+find_python() {
+  for candidate in python3 python3.13 python3.12 python3.11; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "minequiz needs Python 3.11 or newer." >&2; exit 1
+}
+
+setup() {
+  local extras=$1
+  if [ ! -x "$VENV/bin/python" ]; then
+    local python; python=$(find_python)
+    say "Creating the virtual environment in $VENV"
+    if ! "$python" -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      say "Installing Debian's python3-venv"
+      apt_install python3-venv || { echo "Install python3-venv (apt-get install python3-venv) and try again." >&2; exit 1; }
+      "$python" -m venv "$VENV"
+    fi
+  fi
+  say "Installing minequiz and its dependencies"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".$extras"
+  say "Compiling the translations"
+  "$VENV/bin/flask" --app minequiz translate compile
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Debian's Chromium for the browser tests"
+    apt_install chromium || { echo "Install Chromium (apt-get install chromium) and try again." >&2; exit 1; }
+  fi
+}
+
+case "${1:-}" in
+  run)
+    setup ""
+    say "Creating or upgrading the database"
+    "$VENV/bin/flask" --app minequiz db upgrade
+    say "Loading the lessons"
+    "$VENV/bin/flask" --app minequiz content load
+    say "minequiz is at http://127.0.0.1:5000 (Ctrl+C stops it)"
+    exec "$VENV/bin/flask" --app minequiz run --host 127.0.0.1 --port 5000
+    ;;
+  test)
+    setup "[test]"
+    ensure_chromium
+    shift
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest options]" >&2
+    exit 2
+    ;;
+esac
