@@ -27,6 +27,8 @@ def load_config(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("MINEQUIZ_SECRET_KEY") or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BABEL_DEFAULT_LOCALE": "nb",
+        # Times are stored in UTC and shown in the field office's time zone.
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("MINEQUIZ_TIMEZONE") or "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "LANGUAGES": ("nb", "en"),
         # A learner without an account is remembered for a year on this device.
@@ -41,4 +43,6 @@ def load_config(instance_path: str) -> dict:
         # Long enough to read a lesson and answer its quiz; an expired form keeps its answers.
         "WTF_CSRF_TIME_LIMIT": 6 * 3600,
         "MASTERY_PERCENT": 80,
+        # A quiz form is a few kilobytes; anything far larger is refused with a 413 page.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
     }

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.learners import current_learner_id, ensure_learner
 from ..errors import fail
 from ..extensions import db
-from ..models import Attempt, LessonVersion
+from ..models import Attempt, LessonVersion, User
 from ..services import attempts, content, progress
 from .forms import build_quiz_form
 
@@ -102,7 +102,8 @@ def submit_quiz(slug: str):
     except IntegrityError:
         # Two posts of the same form raced each other; the other one was stored.
         db.session.rollback()
-        logout_user()
+        if db.session.get(User, current_learner_id() or 0) is None:
+            logout_user()  # the learner made for this post was rolled back with it
         existing = attempts.find_by_token(ticket.token)
         if existing is None:
             raise

@@ -232,3 +232,18 @@ def test_quiz_without_answers_at_all_is_asked_again(client, app, slug):
     assert response.status_code == 422
     assert response.get_data(as_text=True).count('class="field-error"') == len(sheet.version.questions)
     assert count_rows(app) == (0, 0)
+
+
+def test_two_posts_racing_store_one_attempt_and_keep_the_learner(client, app, slug, monkeypatch):
+    from minequiz.services import attempts
+
+    sheet = open_quiz(client, app, slug)
+    location = submit(client, sheet).headers["Location"]
+    real_find = attempts.find_by_token
+    misses = iter([None, None])  # both early checks miss, as when the other post is not committed yet
+    monkeypatch.setattr(attempts, "find_by_token", lambda token: next(misses, real_find(token)))
+    response = submit(client, sheet)
+    assert response.status_code == 409
+    assert f'href="{location}"' in response.get_data(as_text=True)
+    assert count_rows(app)[0] == 1
+    assert client.get(location).status_code == 200
