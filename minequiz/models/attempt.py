@@ -29,9 +29,7 @@ class Attempt(db.Model):
 
     user: Mapped[User] = relationship()
     version: Mapped[LessonVersion] = relationship()
-    responses: Mapped[list["Response"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", back_populates="attempt"
-    )
+    responses: Mapped[list["Response"]] = relationship(cascade="all, delete-orphan", back_populates="attempt")
 
     __table_args__ = (sa.CheckConstraint(sa.column("kind").in_(ATTEMPT_KINDS), name="kind"),)
 

@@ -1,6 +1,8 @@
 """My progress: scores per lesson, the gain from the pre-test, mastery, and past attempts."""
 import re
 
+import pytest
+
 from tests.factories import lesson_slugs, open_quiz, right_answers, submit, wrong_answers
 
 
@@ -89,3 +91,31 @@ def test_safety_message_mastery_comes_from_the_latest_attempts(client, app):
     for number in checked:
         item = re.search(rf"Safety message {number}:.*?<span class=\"figure\">(.*?)</span>", page, re.S)
         assert item and item.group(1) == "100%"
+
+
+def count_queries(app, client, path: str) -> int:
+    from sqlalchemy import event
+
+    from minequiz.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/progress"])
+def test_pages_run_the_same_number_of_queries_however_many_attempts(client, app, path):
+    slugs = lesson_slugs(app)
+    submit(client, open_quiz(client, app, slugs[0]))
+    few = count_queries(app, client, path)
+    for slug in slugs:
+        for _ in range(3):
+            submit(client, open_quiz(client, app, slug))
+    assert count_queries(app, client, path) == few
