@@ -2,10 +2,11 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_wtf.csrf import generate_csrf
 
 from . import errors, i18n
 from .config import load_config
-from .extensions import babel, db, login_manager, migrate
+from .extensions import babel, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -21,17 +22,24 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (the whole schema, for migrations)
+    from .admin.views import bp as admin_bp
     from .auth import learners
+    from .auth.views import bp as auth_bp
     from .cli import register_cli
     from .learn.views import bp as learn_bp
     from .security import init_security
+    from .teach.tables import rounded
+    from .teach.views import bp as teach_bp
 
     learners.init_app(app)
-    app.register_blueprint(learn_bp)
+    app.jinja_env.globals.update(csrf_token=generate_csrf, rounded=rounded)
+    for blueprint in (learn_bp, auth_bp, teach_bp, admin_bp):
+        app.register_blueprint(blueprint)
     register_cli(app)
     init_security(app)
 

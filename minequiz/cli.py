@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from .config import TRANSLATIONS_DIR
 from .extensions import db
-from .services import content_files
+from .services import accounts, content_files
 
 content_cli = AppGroup("content", help="Load the built-in lessons.")
+user_cli = AppGroup("user", help="Create staff accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile UI translations.")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,25 @@ def load_content(path: Path) -> None:
     )
 
 
+@user_cli.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["teacher", "editor", "admin"]), required=True)
+@click.option("--display-name", default=None, help="The name shown on pages (default: NAME).")
+def create_user(name: str, role: str, display_name: str | None) -> None:
+    """Create a staff account. The password is asked twice (or read from standard input
+    when piped), never taken as an argument."""
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    try:
+        accounts.create_staff(name, password, role, display_name)
+        db.session.commit()
+    except accounts.AccountError:
+        db.session.rollback()
+        raise click.ClickException(f"There is already an account called {name!r}.") from None
+    click.echo(f"Created {role} {name.strip().lower()!r}.")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
@@ -66,3 +86,4 @@ def compile_catalogues() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(user_cli)

@@ -31,8 +31,8 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("MINEQUIZ_TIMEZONE") or "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "LANGUAGES": ("nb", "en"),
-        # A learner without an account is remembered for a year on this device.
-        "PERMANENT_SESSION_LIFETIME": timedelta(days=365),
+        # The session ends with the browser; a learner (not staff) is remembered for a
+        # year on this device by the login cookie.
         "REMEMBER_COOKIE_DURATION": timedelta(days=365),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -43,6 +43,8 @@ def load_config(instance_path: str) -> dict:
         # Long enough to read a lesson and answer its quiz; an expired form keeps its answers.
         "WTF_CSRF_TIME_LIMIT": 6 * 3600,
         "MASTERY_PERCENT": 80,
+        "RATELIMIT_STORAGE_URI": os.environ.get("MINEQUIZ_RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         # A quiz form is a few kilobytes; anything far larger is refused with a 413 page.
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }

@@ -1,12 +1,14 @@
 """The language of a page: first segment of its URL, a language switch, and the choice
 for `/` (remembered language, else the browser's best match, else Norwegian)."""
-from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_babel import format_datetime, format_decimal, format_percent
+from flask import Flask, current_app, g, redirect, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from werkzeug.exceptions import NotFound
 
 # Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
 LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "en": "en"}
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
+# The language last used, kept in its own year-long cookie (nothing secret in it).
+LANGUAGE_COOKIE = "minequiz_lang"
 
 
 def supported() -> tuple[str, ...]:
@@ -24,7 +26,7 @@ def browser_language() -> str | None:
 
 def preferred_language() -> str:
     """The language for a request whose URL names none (or a wrong one)."""
-    remembered = session.get("lang")
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
     if remembered in supported():
         return remembered
     return browser_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -68,13 +70,16 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):
-        if g.get("lang") and session.get("lang") != g.lang:
-            session.permanent = True
-            session["lang"] = g.lang
+        if g.get("lang") and request.cookies.get(LANGUAGE_COOKIE) != g.lang:
+            response.set_cookie(
+                LANGUAGE_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
         return response
 
     app.jinja_env.globals.update(
-        format_datetime=format_datetime, format_decimal=format_decimal, format_percent=format_percent
+        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal,
+        format_percent=format_percent,
     )
 
     @app.context_processor

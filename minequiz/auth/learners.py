@@ -1,6 +1,6 @@
-"""A learner who has not joined a class: a credential-less user in a year-long signed
-cookie, created at their first attempt."""
-from flask import Flask
+"""Who is asking. A learner who has not joined a class is a credential-less user in a
+year-long signed cookie, created at their first attempt."""
+from flask import Flask, session
 from flask_login import current_user, login_user
 
 from ..extensions import db, login_manager
@@ -8,13 +8,25 @@ from ..models import User
 
 
 def init_app(app: Flask) -> None:
+    login_manager.session_protection = "basic"
+
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(cookie_id: str) -> User | None:
+        user_id, _, token = cookie_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not token or user.session_token != token or not user.active:
+            return None
+        return user
 
 
 def current_learner_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
+
+
+def current_user_or_none() -> User | None:
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def ensure_learner() -> User:
@@ -26,3 +38,9 @@ def ensure_learner() -> User:
     db.session.flush()
     login_user(user, remember=True)
     return user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log in with a fresh session, so nothing from before the login carries over."""
+    session.clear()
+    login_user(user, remember=remember)

@@ -1,14 +1,14 @@
 """Student pages. Each view parses, calls a service, commits, then redirects or renders."""
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.learners import current_learner_id, ensure_learner
 from ..errors import fail
 from ..extensions import db
 from ..models import Attempt, LessonVersion, User
-from ..services import attempts, content, progress
+from ..services import attempts, classes, content, progress
 from .forms import build_quiz_form
 
 bp = Blueprint("learn", __name__, url_prefix="/<lang>")
@@ -116,10 +116,17 @@ def already_submitted(existing: Attempt):
     return render_template("learn/already_submitted.html", attempt=existing if own else None), 409
 
 
+def may_see_attempt(attempt: Attempt) -> bool:
+    """The learner's own result, or one of their students' for a teacher (or an admin)."""
+    if attempt.user_id == current_learner_id():
+        return True
+    return current_user.is_authenticated and classes.may_see_student(current_user, attempt.user_id)
+
+
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int):
     found = db.session.get(Attempt, attempt_id)
-    if found is None or found.user_id != current_learner_id():
+    if found is None or not may_see_attempt(found):
         fail(404, _("There is no result of yours at this address."))
     return render_template(
         "learn/result.html",

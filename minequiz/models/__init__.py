@@ -12,15 +12,17 @@ from .content import (
     SafetyMessageText,
     lesson_version_messages,
 )
-from .user import User
+from .user import Classroom, Membership, User
 
 __all__ = [
     "Attempt",
     "Choice",
     "ChoiceText",
+    "Classroom",
     "Lesson",
     "LessonText",
     "LessonVersion",
+    "Membership",
     "Question",
     "QuestionText",
     "Response",

@@ -17,6 +17,15 @@ ROOT = TRANSLATIONS_DIR.parent
 ENGLISH_WORDS = {"the", "you", "your", "with", "this", "that", "what", "which", "please", "of", "answer", "lesson"}
 
 
+def message_key(message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def is_translated(message) -> bool:
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    return all(strings) and not message.fuzzy
+
+
 def read_catalogue(language: str):
     with open(TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
         return read_po(handle, locale=language)
@@ -33,9 +42,13 @@ def english_fragments(app) -> set[str]:
     """UI strings and content written in English that differ from their Norwegian text."""
     fragments = set()
     for message in read_catalogue("nb"):
-        if message.id and message.string != message.id:
-            for part in re.split(r"%\(\w+\)[sd]", message.id):
-                if len(part.strip(" :.,()")) >= 4 and part.strip() not in message.string:
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for english in ids if message.id else []:
+            if english in strings:
+                continue
+            for part in re.split(r"%\(\w+\)[sd]", english):
+                if len(part.strip(" :.,()")) >= 4 and not any(part.strip() in s for s in strings):
                     fragments.add(part.strip(" :.,()"))
     with app.app_context():
         for model, fields, key in [
@@ -83,8 +96,8 @@ def test_every_ui_string_has_a_norwegian_translation(tmp_path):
         check=True, cwd=ROOT,
     )
     with open(pot, "rb") as handle:
-        wanted = {m.id for m in read_po(handle) if m.id}
-    translated = {m.id for m in read_catalogue("nb") if m.id and m.string and not m.fuzzy}
+        wanted = {message_key(m) for m in read_po(handle) if m.id}
+    translated = {message_key(m) for m in read_catalogue("nb") if m.id and is_translated(m)}
     assert wanted, "extraction found no UI strings"
     assert sorted(wanted - translated) == []
 

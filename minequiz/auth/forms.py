@@ -1,0 +1,59 @@
+"""Login, join and logout forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+PIN_RULE = Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))
+REQUIRED = InputRequired(message=_l("Fill in this field."))
+
+
+def options(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in (("", _l("Choose…")),) + pairs]
+
+
+class StaffLoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)])
+
+
+class StudentLoginForm(FlaskForm):
+    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20)])
+    name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=40)])
+    pin = PasswordField(_l("Your PIN"), validators=[REQUIRED, PIN_RULE])
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20)])
+    name = StringField(
+        _l("Your name"),
+        description=_l("The name your teacher will see. Use the same name when you log in again."),
+        validators=[REQUIRED, Length(min=1, max=40, message=_l("Use at most 40 characters."))],
+    )
+    pin = PasswordField(
+        _l("Choose a PIN"),
+        description=_l("4 to 6 digits. You need it to log in on another device."),
+        validators=[REQUIRED, PIN_RULE],
+    )
+    age_group = SelectField(
+        _l("Age group (optional)"),
+        choices=options(("under-12", _l("Under 12")), ("12-17", _l("12 to 17")), ("18-59", _l("18 to 59")),
+                        ("60-plus", _l("60 or older")), ("unsaid", _l("Prefer not to say"))),
+        validators=[Optional()],
+    )
+    gender = SelectField(
+        _l("Gender (optional)"),
+        choices=options(("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other")),
+                        ("unsaid", _l("Prefer not to say"))),
+        validators=[Optional()],
+    )
+    disability = SelectField(
+        _l("Do you have a disability? (optional)"),
+        choices=options(("yes", _l("Yes")), ("no", _l("No")), ("unsaid", _l("Prefer not to say"))),
+        validators=[Optional()],
+    )
+
+
+class LogoutForm(FlaskForm):
+    pass

@@ -1,0 +1,125 @@
+"""Log in (staff with a password, students with class code + name + PIN), join a class,
+log out. Failed tries are rate-limited per account and per address."""
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from ..extensions import db, limiter
+from ..services import accounts
+from .forms import JoinForm, LogoutForm, StaffLoginForm, StudentLoginForm
+from .learners import current_user_or_none, start_session
+
+bp = Blueprint("auth", __name__, url_prefix="/<lang>")
+
+REFUSALS = {
+    "unknown-code": _l("There is no class with this code. Check the code with your teacher."),
+    "closed": _l("This class is closed for joining. Ask your teacher."),
+    "name-taken": _l("Someone in this class already uses this name. Add a letter, for example the first letter of your family name."),
+    "invalid": _l("Fill in a name and a PIN of 4 to 6 digits."),
+    "staff": _l("You are logged in as staff. Log out first to join a class as a student."),
+    "already-member": _l("You are already in this class."),
+    "pin-mismatch": _l("Use the PIN you already have."),
+}
+EXPIRED = _l("This page had expired. What you typed is kept: send the form again.")
+
+
+def failed(response) -> bool:
+    return response.status_code != 303
+
+
+def staff_key() -> str:
+    return "staff:" + (request.form.get("username") or "").strip().lower()
+
+
+def student_key() -> str:
+    return "student:" + accounts.normalise_code(request.form.get("code", "")) + ":" + accounts.name_key(request.form.get("name", ""))
+
+
+def safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+
+
+def home_for(user) -> str:
+    if user.role in ("teacher", "admin"):
+        return url_for("teach.classes")
+    return url_for("learn.index")
+
+
+def render_login(staff_form=None, student_form=None, notice=None, status=200):
+    return render_template(
+        "auth/login.html",
+        staff_form=staff_form or StaffLoginForm(formdata=None),
+        student_form=student_form or StudentLoginForm(formdata=None),
+        notice=notice,
+    ), status
+
+
+@bp.get("/login")
+def login():
+    return render_login()
+
+
+@bp.post("/login")
+@limiter.limit("10 per 15 minutes", key_func=staff_key, deduct_when=failed)
+@limiter.limit("30 per minute", deduct_when=failed)
+def staff_login():
+    form = StaffLoginForm()
+    if not form.validate_on_submit():
+        return render_login(staff_form=form, notice=EXPIRED if form.csrf_token.errors else None, status=422)
+    user = accounts.authenticate_staff(form.username.data, form.password.data)
+    if user is None or user.role == "student":
+        return render_login(staff_form=form, notice=_("Wrong username or password."), status=401)
+    start_session(user, remember=False)
+    return redirect(safe_next(home_for(user)), code=303)
+
+
+@bp.post("/login/student")
+@limiter.limit("5 per 15 minutes", key_func=student_key, deduct_when=failed)
+@limiter.limit("60 per minute", deduct_when=failed)
+def student_login():
+    form = StudentLoginForm()
+    if not form.validate_on_submit():
+        return render_login(student_form=form, notice=EXPIRED if form.csrf_token.errors else None, status=422)
+    user = accounts.authenticate_student(form.code.data, form.name.data, form.pin.data)
+    if user is None:
+        return render_login(student_form=form, notice=_("Wrong class code, name or PIN."), status=401)
+    accounts.merge_learner(current_user_or_none(), user)
+    db.session.commit()
+    start_session(user, remember=True)
+    flash(_("Welcome back, %(name)s.", name=user.display_name))
+    return redirect(safe_next(url_for("learn.my_progress")), code=303)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"], deduct_when=failed)
+def join():
+    form = JoinForm(code=request.args.get("code", ""))
+    if not form.validate_on_submit():
+        notice = EXPIRED if form.csrf_token.errors else None
+        return render_template("auth/join.html", form=form, notice=notice), (422 if request.method == "POST" else 200)
+    learner = current_user_or_none()
+    try:
+        membership = accounts.join_class(
+            form.code.data, form.name.data, form.pin.data, learner,
+            {"age_group": form.age_group.data, "gender": form.gender.data, "disability": form.disability.data},
+        )
+        db.session.commit()
+    except accounts.AccountError as refusal:
+        db.session.rollback()
+        return render_template("auth/join.html", form=form, notice=REFUSALS[refusal.reason]), 409
+    start_session(membership.user, remember=True)
+    flash(_("Welcome to the class %(name)s. Your results are now shared with your teacher.", name=membership.classroom.name))
+    return redirect(url_for("learn.index"), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit() and current_user.is_authenticated and current_user.has_credentials:
+        accounts.end_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("learn.index", lang=g.lang), code=303)

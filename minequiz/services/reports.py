@@ -1,0 +1,263 @@
+"""Class reports: who learned what, the gain from pre- to post-test, which safety messages
+are misunderstood, item statistics, progress over time and group aggregates.
+
+`load_class` reads everything a report needs in a fixed number of queries, whatever the
+class size; the functions after it compute from that data only.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..extensions import db
+from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
+from .content import published_lessons
+from .progress import LessonProgress, lesson_progress
+from .statistics import ItemStatistics, item_statistics, mean
+
+MIN_GROUP = 5
+PROFILE_FIELDS = ("age_group", "gender", "disability")
+
+
+@dataclass
+class StudentRow:
+    membership: Membership
+    lessons: list[LessonProgress]
+
+    @property
+    def started(self) -> bool:
+        return any(row.attempts for row in self.lessons)
+
+    @property
+    def average(self) -> float | None:
+        return mean([row.best for row in self.lessons if row.best is not None])
+
+
+@dataclass
+class ClassData:
+    classroom: Classroom
+    lessons: list[Lesson]
+    students: list[StudentRow]
+    attempts: list[Attempt]
+    marks: dict[int, dict[int, float]]  # attempt id → question id → mark
+    questions: dict[int, Question]
+    messages: list[SafetyMessage]
+    mastery: int
+
+
+def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> ClassData:
+    members = list(
+        db.session.scalars(
+            db.select(Membership)
+            .where(Membership.classroom_id == classroom.id)
+            .options(db.joinedload(Membership.user))
+            .order_by(Membership.name_key)
+        )
+    )
+    member_ids = db.select(Membership.user_id).where(Membership.classroom_id == classroom.id)
+    lessons = published_lessons()
+    attempts = list(
+        db.session.scalars(
+            db.select(Attempt)
+            .where(Attempt.user_id.in_(member_ids))
+            .options(db.joinedload(Attempt.version).joinedload(LessonVersion.lesson))
+            .order_by(Attempt.submitted_at, Attempt.id)
+        ).unique()
+    )
+    by_user = defaultdict(list)
+    for attempt in attempts:
+        by_user[attempt.user_id].append(attempt)
+    students = [StudentRow(m, lesson_progress(lessons, by_user[m.user_id], mastery)) for m in members]
+    marks: dict[int, dict[int, float]] = defaultdict(dict)
+    questions: dict[int, Question] = {}
+    if with_marks:
+        rows = db.session.execute(
+            db.select(Response.attempt_id, Response.question_id, Response.mark)
+            .join(Attempt, Response.attempt_id == Attempt.id)
+            .where(Attempt.user_id.in_(member_ids))
+        )
+        for attempt_id, question_id, mark in rows:
+            marks[attempt_id][question_id] = mark
+        version_ids = {a.version_id for a in attempts}
+        if version_ids:
+            questions = {
+                q.id: q
+                for q in db.session.scalars(db.select(Question).where(Question.version_id.in_(version_ids)))
+            }
+    messages = list(db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number)))
+    return ClassData(classroom, lessons, students, attempts, marks, questions, messages, mastery)
+
+
+@dataclass
+class LessonSummary:
+    lesson: Lesson
+    average_best: float | None
+    n_started: int
+    n_mastered: int
+    pre: float | None
+    n_pre: int
+    latest: float | None
+    n_latest: int
+    gain: float | None
+    n_gain: int
+
+
+def lesson_summaries(data: ClassData) -> list[LessonSummary]:
+    """Per lesson: class average of best scores, and pre-test → latest with the gain."""
+    summaries = []
+    for index, lesson in enumerate(data.lessons):
+        rows = [student.lessons[index] for student in data.students]
+        started = [r for r in rows if r.attempts]
+        pres = [r.pretest for r in rows if r.pretest is not None]
+        latest = [r.latest for r in started]
+        gains = [r.gain for r in rows if r.gain is not None]
+        summaries.append(
+            LessonSummary(
+                lesson, mean([r.best for r in started]), len(started), sum(1 for r in started if r.mastered),
+                mean(pres), len(pres), mean(latest), len(latest), mean(gains), len(gains),
+            )
+        )
+    return summaries
+
+
+def class_gain(summaries: list[LessonSummary]) -> LessonSummary | None:
+    """All lessons together, each student-lesson pair counting once."""
+    def pooled(value: str, count: str) -> tuple[float | None, int]:
+        n = sum(getattr(s, count) for s in summaries)
+        total = sum(getattr(s, value) * getattr(s, count) for s in summaries if getattr(s, value) is not None)
+        return (total / n if n else None), n
+
+    pre, n_pre = pooled("pre", "n_pre")
+    latest, n_latest = pooled("latest", "n_latest")
+    gain, n_gain = pooled("gain", "n_gain")
+    best, n_started = pooled("average_best", "n_started")
+    return LessonSummary(None, best, n_started, sum(s.n_mastered for s in summaries), pre, n_pre, latest, n_latest, gain, n_gain)
+
+
+def sort_students(data: ClassData, key: str, descending: bool) -> list[StudentRow]:
+    """Sort by name, by the best score in one lesson (its slug) or by the average;
+    students without a score come last either way."""
+    if key != "average" and key not in {lesson.slug for lesson in data.lessons}:
+        return sorted(data.students, key=lambda s: s.membership.name_key, reverse=descending)
+    index = next((i for i, lesson in enumerate(data.lessons) if lesson.slug == key), None)
+
+    def score(student: StudentRow) -> float | None:
+        return student.average if index is None else student.lessons[index].best
+
+    scored = [s for s in data.students if score(s) is not None]
+    unscored = [s for s in data.students if score(s) is None]
+    return sorted(scored, key=score, reverse=descending) + unscored
+
+
+@dataclass
+class MessageShare:
+    message: SafetyMessage
+    marks: list[float] = field(default_factory=list)
+    students: set[int] = field(default_factory=set)
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * sum(self.marks) / len(self.marks) if self.marks else None
+
+
+def latest_attempts(attempts: list[Attempt]) -> list[Attempt]:
+    """The latest attempt of each learner at each lesson."""
+    latest: dict[tuple[int, int], Attempt] = {}
+    for attempt in attempts:
+        latest[(attempt.user_id, attempt.version.lesson_id)] = attempt
+    return list(latest.values())
+
+
+def message_shares(data: ClassData) -> list[MessageShare]:
+    """Per safety message, the share of marks earned on its questions in every learner's
+    latest attempt at each lesson; worst first, unanswered last."""
+    shares = {m.id: MessageShare(m) for m in data.messages}
+    for attempt in latest_attempts(data.attempts):
+        for question_id, mark in data.marks.get(attempt.id, {}).items():
+            message_id = data.questions[question_id].message_id
+            if message_id in shares:
+                shares[message_id].marks.append(mark)
+                shares[message_id].students.add(attempt.user_id)
+    return sorted(shares.values(), key=lambda s: (s.percent is None, s.percent or 0, s.message.number))
+
+
+@dataclass
+class ItemRow:
+    lesson: Lesson
+    version: LessonVersion
+    question: Question
+    stats: ItemStatistics
+
+
+def item_rows(data: ClassData) -> list[ItemRow]:
+    """Facility and discrimination of every question, over each learner's first attempt at
+    its lesson, per lesson version (a new version starts new statistics)."""
+    first: dict[tuple[int, int], Attempt] = {}
+    for attempt in data.attempts:
+        first.setdefault((attempt.user_id, attempt.version.lesson_id), attempt)
+    by_version: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in first.values():
+        by_version[attempt.version_id].append(attempt)
+    per_version = defaultdict(list)
+    for question in data.questions.values():
+        per_version[question.version_id].append(question)
+    rows = []
+    for version_id, attempts in by_version.items():
+        version = attempts[0].version
+        totals = [attempt.score for attempt in attempts]
+        for question in sorted(per_version[version_id], key=lambda q: q.position):
+            marks = [data.marks[a.id].get(question.id, 0.0) for a in attempts]
+            rows.append(ItemRow(version.lesson, version, question, item_statistics(marks, totals)))
+    position = {lesson.id: index for index, lesson in enumerate(data.lessons)}
+    rows.sort(key=lambda r: (position.get(r.lesson.id, len(position)), r.version.number, r.question.position))
+    return rows
+
+
+@dataclass
+class DayPoint:
+    day: date
+    average: float
+    attempts: int
+
+
+def progress_over_time(data: ClassData, limit: int = 30) -> list[DayPoint]:
+    """The class's mean score per day with attempts (the last `limit` such days)."""
+    days: dict[date, list[float]] = defaultdict(list)
+    for attempt in data.attempts:
+        days[attempt.submitted_at.date()].append(attempt.percent)
+    return [DayPoint(day, mean(values), len(values)) for day, values in sorted(days.items())][-limit:]
+
+
+@dataclass
+class GroupRow:
+    field: str
+    value: str | None
+    n: int
+    average: float | None = None
+    gain: float | None = None
+    hidden: bool = False
+
+
+def group_rows(data: ClassData) -> dict[str, list[GroupRow]]:
+    """Averages by age group, gender and disability. A group of fewer than five students
+    is hidden, and when only one group would be hidden the next smallest is hidden too,
+    so that no one's figures can be worked out from the others."""
+    result = {}
+    for name in PROFILE_FIELDS:
+        groups: dict[str | None, list[StudentRow]] = defaultdict(list)
+        for student in data.students:
+            value = getattr(student.membership.user, name)
+            groups["unsaid" if value is None else value].append(student)
+        rows = []
+        for value, students in groups.items():
+            gains = [r.gain for s in students for r in s.lessons if r.gain is not None]
+            averages = [s.average for s in students if s.average is not None]
+            rows.append(GroupRow(name, value, len(students), mean(averages), mean(gains), len(students) < MIN_GROUP))
+        hidden = [r for r in rows if r.hidden]
+        shown = sorted((r for r in rows if not r.hidden), key=lambda r: r.n)
+        if len(hidden) == 1 and shown:
+            shown[0].hidden = True
+        for row in rows:
+            if row.hidden:
+                row.average = row.gain = None
+        result[name] = sorted(rows, key=lambda r: (r.value == "unsaid", r.value or ""))
+    return result

@@ -1,0 +1,1 @@
+"""Teachers: classes, join codes, class reports, exports and students' data."""

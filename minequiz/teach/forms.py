@@ -1,0 +1,17 @@
+"""Teachers' forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+
+class ClassForm(FlaskForm):
+    name = StringField(
+        _l("Name of the class"),
+        validators=[InputRequired(message=_l("Give the class a name.")),
+                    Length(max=120, message=_l("Use at most 120 characters."))],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token is checked."""
