@@ -76,3 +76,84 @@ def count_rows(app) -> tuple[int, int]:
             db.session.scalar(db.select(db.func.count()).select_from(Attempt)),
             db.session.scalar(db.select(db.func.count()).select_from(Response)),
         )
+
+
+FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+
+
+def csrf_of(client, path: str) -> str:
+    page = client.get(path)
+    match = FORM_TOKEN.search(page.get_data(as_text=True))
+    assert match, f"no form on {path}"
+    return match.group(1)
+
+
+def make_staff(app, username: str, role: str = "teacher", password: str = "correct horse battery") -> int:
+    from minequiz.services import accounts
+
+    with app.app_context():
+        user = accounts.create_staff(username, password, role, username.title())
+        db.session.commit()
+        return user.id
+
+
+def log_in_staff(client, username: str, password: str = "correct horse battery", lang: str = "en"):
+    token = csrf_of(client, f"/{lang}/login")
+    return client.post(f"/{lang}/login", data={"csrf_token": token, "username": username, "password": password})
+
+
+def create_class(client, name: str = "Class 5B", lang: str = "en") -> tuple[int, str]:
+    """Create a class as the logged-in teacher; returns its id and join code."""
+    from minequiz.models import Classroom
+
+    token = csrf_of(client, f"/{lang}/teach/")
+    response = client.post(f"/{lang}/teach/", data={"csrf_token": token, "name": name})
+    assert response.status_code == 303, response.status_code
+    class_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    with client.application.app_context():
+        return class_id, db.session.get(Classroom, class_id).join_code
+
+
+def join(client, code: str, name: str, pin: str = "4321", lang: str = "en", **profile):
+    token = csrf_of(client, f"/{lang}/join")
+    return client.post(f"/{lang}/join", data={"csrf_token": token, "code": code, "name": name, "pin": pin, **profile})
+
+
+def seed_class(app, teacher_id: int, students: int, attempts_each: int = 2, name: str = "Seeded class", seed: int = 1) -> int:
+    """A class with students and attempts, written through the services (fast)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from minequiz.models import Classroom, Membership, User
+    from minequiz.services import accounts, attempts
+    from minequiz.services.content import published_lessons
+
+    rng = random.Random(seed)
+    with app.app_context():
+        classroom = Classroom(name=name, teacher_id=teacher_id, join_code=accounts.new_join_code())
+        db.session.add(classroom)
+        versions = [lesson.published_version for lesson in published_lessons()]
+        start = datetime(2026, 9, 1, tzinfo=UTC)
+        for number in range(students):
+            user = User(role="student", display_name=f"Student {number:04d}", pin_hash="x",
+                        gender=rng.choice(["female", "male", None]), age_group=rng.choice(["12-17", "18-59"]))
+            db.session.add(Membership(classroom=classroom, user=user, display_name=user.display_name,
+                                      name_key=accounts.name_key(user.display_name)))
+            db.session.flush()
+            for index in range(attempts_each):
+                version = versions[index % len(versions)]
+                answers = {}
+                for question in version.questions:
+                    choices = [c.id for c in question.choices]
+                    if question.kind == "order":
+                        answers[question.id] = rng.sample(choices, len(choices))
+                    elif question.kind == "multiple":
+                        answers[question.id] = rng.sample(choices, rng.randint(1, len(choices)))
+                    else:
+                        answers[question.id] = [rng.choice(choices)]
+                ticket = attempts.QuizTicket(version.id, "pre" if index < len(versions) and rng.random() < 0.5 else "post",
+                                             f"seed-{seed}-{number}-{index}", start + timedelta(days=index, minutes=number))
+                attempt = attempts.record_attempt(user, version, ticket, answers, "nb")
+                attempt.submitted_at = (start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None)
+        db.session.commit()
+        return classroom.id

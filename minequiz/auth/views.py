@@ -43,7 +43,7 @@ def safe_next(default: str) -> str:
 
 def home_for(user) -> str:
     if user.role in ("teacher", "admin"):
-        return url_for("teach.classes")
+        return url_for("teach.classes_page")
     return url_for("learn.index")
 
 

@@ -37,6 +37,7 @@ class Bar:
     width: float
     label: str
     percent: float | None
+    good: bool
 
 
 @dataclass
@@ -54,7 +55,8 @@ def bar_chart(items: list[tuple[str, float | None]], mastery: int, label_width: 
     bar_height, gap = 22, 10
     inner = WIDTH - label_width - 60
     bars = [
-        Bar(TOP + i * (bar_height + gap), inner * (percent or 0) / 100, label, percent)
+        Bar(TOP + i * (bar_height + gap), inner * (percent or 0) / 100, label, percent,
+            percent is not None and percent >= mastery)
         for i, (label, percent) in enumerate(items)
     ]
     height = TOP * 2 + len(items) * (bar_height + gap)

@@ -118,7 +118,7 @@ def report(class_id: int):
         "teach/report.html", classroom=classroom, data=data,
         gain=tables.gain_table(summaries, reports.class_gain(summaries), g.lang),
         messages=tables.messages_table(shares, g.lang),
-        bars=charts.bar_chart([(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
+        message_chart=charts.bar_chart([(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
                               current_app.config["MASTERY_PERCENT"]),
         groups=[tables.group_table(name, rows, labels) for name, rows in groups.items()],
     )

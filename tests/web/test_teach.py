@@ -1,0 +1,250 @@
+"""The teacher's view: class overview, reports, charts, CSV exports and privacy."""
+import csv
+import html
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import event
+
+from minequiz.extensions import db
+from minequiz.models import Attempt, Membership, Response, User
+from tests.factories import (
+    create_class, csrf_of, join, lesson_slugs, log_in_staff, make_staff, open_quiz, right_answers, seed_class,
+    submit, wrong_answers,
+)
+
+
+@pytest.fixture
+def teacher(app, client):
+    make_staff(app, "tina")
+    log_in_staff(client, "tina")
+    return client
+
+
+@pytest.fixture
+def class_with_students(app, teacher):
+    """Three students: Ali pre-test 0% then 100%; Bea 100% once; Cato joined, not started."""
+    class_id, code = create_class(teacher, "Klasse 5B")
+    slug = lesson_slugs(app)[0]
+    ali, bea, cato = app.test_client(), app.test_client(), app.test_client()
+    join(ali, code, "Ali", gender="male")
+    join(bea, code, "Bea", gender="female")
+    join(cato, code, "Cato")
+    pre = open_quiz(ali, app, slug, pre=True)
+    submit(ali, pre, answers=wrong_answers(pre.version))
+    submit(ali, open_quiz(ali, app, slug))
+    submit(bea, open_quiz(bea, app, slug))
+    return class_id
+
+
+def table_cells(page: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf'<table class="report" id="{re.escape(table_id)}">(.*?)</table>', page, re.S).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells])
+    return rows
+
+
+def csv_rows(response, delimiter: str) -> list[list[str]]:
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf"), "a byte-order mark lets Excel read æ, ø and å"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_overview_shows_students_by_lessons_with_class_average_and_not_started(teacher, class_with_students):
+    page = teacher.get(f"/en/teach/classes/{class_with_students}").get_data(as_text=True)
+    rows = table_cells(page, "overview")
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Ali"][1] == "100% 2 attempts Mastered"
+    assert by_name["Bea"][1] == "100% 1 attempt Mastered"
+    assert by_name["Cato"][1] == "Not started"
+    assert by_name["Class average"][1] == "100%"
+    assert "Not started yet: Cato" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert '<svg viewBox' in page and "The figures as a table" in page
+
+
+def test_overview_sorts_by_a_lesson_with_unstarted_students_last(app, teacher, class_with_students):
+    slug = lesson_slugs(app)[0]
+    ascending = teacher.get(f"/en/teach/classes/{class_with_students}?sort={slug}&order=asc").get_data(as_text=True)
+    names = [row[0] for row in table_cells(ascending, "overview")[1:-1]]
+    assert names[-1] == "Cato"
+    by_name = teacher.get(f"/en/teach/classes/{class_with_students}?sort=name&order=desc").get_data(as_text=True)
+    assert [row[0] for row in table_cells(by_name, "overview")[1:-1]] == ["Cato", "Bea", "Ali"]
+    assert teacher.get(f"/en/teach/classes/{class_with_students}?sort=<script>&order=x").status_code == 200
+
+
+def test_gain_report_gives_each_figure_with_its_number_of_students(app, teacher, class_with_students):
+    page = teacher.get(f"/en/teach/classes/{class_with_students}/report").get_data(as_text=True)
+    first_lesson = table_cells(page, "gain")[1]
+    assert first_lesson[1:] == ["0%", "1", "100%", "2", "+100 percentage points", "1"]
+
+
+def test_safety_messages_are_listed_worst_first(app, teacher):
+    class_id, code = create_class(teacher, "Messages")
+    slug = lesson_slugs(app)[0]
+    student = app.test_client()
+    join(student, code, "Ali")
+    sheet = open_quiz(student, app, slug)
+    answers = right_answers(sheet.version)
+    wrong_question = next(q for q in sheet.version.questions if q.message is not None and q.kind == "single")
+    answers[f"q{wrong_question.id}"] = [str(c.id) for c in wrong_question.choices if not c.correct][:1]
+    submit(student, sheet, answers=answers)
+    page = teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True)
+    rows = table_cells(page, "messages")[1:]
+    assert rows[0][0].startswith(f"Safety message {wrong_question.message.number}:")
+    percents = [int(r[1].rstrip("%")) for r in rows if r[1] != "–"]
+    assert percents == sorted(percents) and percents[0] < 100
+
+
+def test_item_statistics_follow_moodle(app, teacher):
+    with app.app_context():
+        teacher_id = db.session.scalar(db.select(User.id).where(User.username == "tina"))
+    class_id = seed_class(app, teacher_id, students=25, attempts_each=1)
+    page = teacher.get(f"/en/teach/classes/{class_id}/items").get_data(as_text=True)
+    rows = table_cells(page, "items")[1:]
+    assert rows, "questions of the lesson answered are listed"
+    with app.app_context():
+        attempts = db.session.scalars(db.select(Attempt)).all()
+        question_id = db.session.scalar(db.select(Response.question_id).order_by(Response.id))
+        marks = [next(r.mark for r in a.responses if r.question_id == question_id) for a in attempts]
+    facility = round(100 * sum(marks) / len(marks))
+    assert rows[0][3] == f"{facility}%"
+    assert rows[0][5] == "25" and rows[0][6] == ""
+
+
+def test_small_groups_are_hidden_by_profile(app, teacher, class_with_students):
+    page = teacher.get(f"/nb/teach/classes/{class_with_students}/report").get_data(as_text=True)
+    rows = table_cells(page, "groups-gender")[1:]
+    assert rows and all("Skjult: færre enn 5" in row[1] for row in rows)
+
+
+def test_groups_of_five_are_shown_and_a_lone_small_group_takes_the_next_with_it(app, teacher):
+    with app.app_context():
+        teacher_id = db.session.scalar(db.select(User.id).where(User.username == "tina"))
+    class_id = seed_class(app, teacher_id, students=40, attempts_each=1)
+    page = teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True)
+    for table in ("groups-gender", "groups-age_group"):
+        rows = table_cells(page, table)[1:]
+        hidden = [r for r in rows if r[1].startswith("Hidden")]
+        shown = [r for r in rows if not r[1].startswith("Hidden")]
+        assert len(hidden) != 1
+        assert all(int(r[1]) >= 5 for r in shown)
+
+
+def expected_csv_cells(cells: list[str]) -> list[str]:
+    """What the CSV should hold for cells as shown on screen: the same numbers, no units."""
+    expected = []
+    for cell in cells:
+        score = re.fullmatch(r"(\d+)\s?% (\d+) (?:attempts?|forsøk)( Mastered| Mestret)?", cell)
+        if score:
+            expected += [score.group(1), score.group(2), "Yes" if score.group(3) else "No"]
+        elif cell in ("Not started", "Ikke startet"):
+            expected += ["", "0", "No"]
+        elif cell == "–":
+            expected.append("")
+        elif re.fullmatch(r"[+-−]?\d+\s?(%|percentage points|prosentpoeng)", cell):
+            expected.append(re.match(r"[+-−]?\d+", cell).group(0).replace("−", "-"))
+        else:
+            expected.append(cell)
+    return expected
+
+
+@pytest.mark.parametrize(("lang", "delimiter"), [("nb", ";"), ("en", ",")])
+@pytest.mark.parametrize(("name", "page"), [("overview", ""), ("gain", "/report"), ("messages", "/report"),
+                                             ("items", "/items"), ("groups-gender", "/report")])
+def test_csv_exports_match_the_screen(app, teacher, class_with_students, lang, delimiter, name, page):
+    screen = table_cells(teacher.get(f"/{lang}/teach/classes/{class_with_students}{page}").get_data(as_text=True), name)
+    response = teacher.get(f"/{lang}/teach/classes/{class_with_students}/{name}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = csv_rows(response, delimiter)
+    assert len(rows) == len(screen) > 1
+    yes_no = {"Yes": "Ja", "No": "Nei"} if lang == "nb" else {}
+    for shown, exported in zip(screen[1:], rows[1:]):
+        assert exported == [yes_no.get(c, c) for c in expected_csv_cells(shown)]
+
+
+def test_csv_keeps_norwegian_letters(teacher, class_with_students):
+    rows = csv_rows(teacher.get(f"/nb/teach/classes/{class_with_students}/overview.csv"), ";")
+    assert rows[0][0] == "Elev"
+    assert any("å" in cell or "ø" in cell or "æ" in cell for cell in rows[0])
+
+
+def test_teacher_opens_a_students_result_as_the_student_saw_it(app, teacher, class_with_students):
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Ali"))
+        first = db.session.scalar(db.select(Attempt).where(Attempt.user_id == membership.user_id).order_by(Attempt.id))
+    page = teacher.get(f"/en/teach/classes/{class_with_students}/students/{membership.id}").get_data(as_text=True)
+    assert f'href="/en/attempts/{first.id}"' in page
+    result = teacher.get(f"/en/attempts/{first.id}")
+    assert result.status_code == 200 and "0%" in result.get_data(as_text=True)
+
+
+def test_export_all_data_of_a_student(app, teacher, class_with_students):
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Ali"))
+    response = teacher.get(f"/en/teach/classes/{class_with_students}/students/{membership.id}/data.json")
+    data = json.loads(response.data)
+    assert data["student"]["display_name"] == "Ali" and data["student"]["gender"] == "male"
+    assert [a["kind"] for a in data["attempts"]] == ["pre", "post"]
+    assert all(len(a["responses"]) >= 5 for a in data["attempts"])
+
+
+def test_delete_a_student_with_all_their_attempts(app, teacher, class_with_students):
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Ali"))
+        user_id = membership.user_id
+    path = f"/en/teach/classes/{class_with_students}/students/{membership.id}/delete"
+    assert "cannot be undone" in teacher.get(path).get_data(as_text=True)
+    assert teacher.post(path, data={"csrf_token": csrf_of(teacher, path)}).status_code == 303
+    with app.app_context():
+        assert db.session.get(User, user_id) is None
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt).where(Attempt.user_id == user_id)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(Response)) == 6  # Bea's
+    page = teacher.get(f"/en/teach/classes/{class_with_students}").get_data(as_text=True)
+    assert "Ali" not in [row[0] for row in table_cells(page, "overview")]
+
+
+def test_new_code_replaces_the_old_one(app, teacher):
+    class_id, code = create_class(teacher, "Codes")
+    path = f"/en/teach/classes/{class_id}"
+    teacher.post(f"{path}/code", data={"csrf_token": csrf_of(teacher, path)})
+    assert join(app.test_client(), code, "Ali").status_code == 409
+    page = teacher.get(path).get_data(as_text=True)
+    new_code = re.search(r'class="code-text big">([A-Z0-9]{6})<', page).group(1)
+    assert new_code != code and join(app.test_client(), new_code, "Ali").status_code == 303
+
+
+def test_class_name_is_required(teacher):
+    token = csrf_of(teacher, "/nb/teach/")
+    response = teacher.post("/nb/teach/", data={"csrf_token": token, "name": ""})
+    assert response.status_code == 422 and "Gi klassen et navn." in response.get_data(as_text=True)
+
+
+def count_queries(app, client, path: str) -> int:
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", ["", "/report", "/items", "/overview.csv", "/items.csv"])
+def test_class_reports_run_the_same_number_of_queries_for_5_and_200_students(app, teacher, page):
+    with app.app_context():
+        teacher_id = db.session.scalar(db.select(User.id).where(User.username == "tina"))
+    small = seed_class(app, teacher_id, students=5, attempts_each=3, name="Small", seed=1)
+    large = seed_class(app, teacher_id, students=200, attempts_each=3, name="Large", seed=2)
+    assert count_queries(app, teacher, f"/en/teach/classes/{small}{page}") == count_queries(
+        app, teacher, f"/en/teach/classes/{large}{page}"
+    )
