@@ -3,18 +3,28 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import IntegerConverter
 
-from . import errors, i18n
+from . import caching, errors, i18n
 from .config import load_config
 from .extensions import babel, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class IdConverter(IntegerConverter):
+    """A database id: a positive integer that fits PostgreSQL's integer (else 404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path))
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.strict_slashes = False
     if config:
         app.config.update(config)
 
@@ -24,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (the whole schema, for migrations)

@@ -1,7 +1,7 @@
 """The language of a page: first segment of its URL, a language switch, and the choice
 for `/` (remembered language, else the browser's best match, else Norwegian)."""
 from flask import Flask, current_app, g, redirect, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import get_locale, format_date, format_datetime, format_decimal, format_percent
 from werkzeug.exceptions import NotFound
 
 # Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
@@ -16,7 +16,9 @@ def supported() -> tuple[str, ...]:
 
 
 def browser_language() -> str | None:
-    for value, _quality in request.accept_languages:
+    for value, quality in request.accept_languages:
+        if quality <= 0:
+            continue
         primary = value.lower().replace("_", "-").split("-")[0]
         language = LANGUAGE_ALIASES.get(primary)
         if language in supported():
@@ -54,6 +56,13 @@ def switch_language_url(language: str) -> str:
     return url_for("learn.index", lang=language)
 
 
+def signed_number(value: float) -> str:
+    """+12 or −12, with the plus and minus signs of the page's language."""
+    symbols = get_locale().number_symbols["latn"]
+    sign = symbols["plusSign"] if value >= 0 else symbols["minusSign"]
+    return sign + format_decimal(abs(value), format="#,##0")
+
+
 def init_app(app: Flask) -> None:
     @app.url_value_preprocessor
     def take_language(endpoint, values):
@@ -79,7 +88,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal,
-        format_percent=format_percent,
+        format_percent=format_percent, signed_number=signed_number,
     )
 
     @app.context_processor
@@ -89,6 +98,14 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "page_language": select_locale(),
         }
+
+    @app.get("/robots.txt")
+    def robots():
+        return "User-agent: *\nAllow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.get("/")
     def root():

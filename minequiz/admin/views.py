@@ -46,7 +46,7 @@ def create_user():
     return render_template("admin/password.html", user=user, password=password)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = staff_or_404(user_id)
     if not ActionForm().validate_on_submit():
@@ -57,7 +57,7 @@ def reset_password(user_id: int):
     return render_template("admin/password.html", user=user, password=password)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def toggle_active(user_id: int):
     user = staff_or_404(user_id)
     if user.id == current_user.id:

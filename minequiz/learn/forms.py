@@ -22,9 +22,10 @@ class KnownChoices:
     message = _l("This answer is not one of the choices. Reload the quiz and answer again.")
 
     def __call__(self, form, field):
-        values = field.data if isinstance(field.data, list) else [field.data]
+        values = field.raw_data or []
         offered = {choice.value for choice in field.choices}
-        if any(value not in offered for value in values):
+        repeated = len(set(values)) != len(values) or (not isinstance(field, CheckboxesField) and len(values) > 1)
+        if repeated or any(value not in offered for value in values):
             raise ValidationError(self.message)
 
 
@@ -48,9 +49,10 @@ class OrderField(Field):
         self.raw_data = []
         if formdata is not None:
             for step_id, _text in self.steps:
-                value = formdata.get(f"{self.name}-{step_id}", "")
-                self.positions[step_id] = value
-                self.raw_data.append(value)
+                values = formdata.getlist(f"{self.name}-{step_id}")
+                # A step sent twice is as wrong as a step left out.
+                self.positions[step_id] = values[0] if len(values) == 1 else ""
+                self.raw_data.extend(values)
 
     def pre_validate(self, form):
         count = len(self.steps)

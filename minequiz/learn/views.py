@@ -1,9 +1,10 @@
 """Student pages. Each view parses, calls a service, commits, then redirects or renders."""
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from ..caching import keep_for_back_button
 from ..auth.learners import current_learner_id, ensure_learner
 from ..errors import fail
 from ..extensions import db
@@ -67,11 +68,16 @@ def quiz(slug: str):
     form = build_quiz_form(version, g.lang)
     form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, kind)
     notice = _("You have taken this quiz before, so this is not a test before reading.") if wants_pretest and kind != "pre" else None
-    return render_quiz(version, form, kind, notice=notice)
+    body, status = render_quiz(version, form, kind, notice=notice)
+    return keep_for_back_button(make_response(body, status))
 
 
 @bp.post("/lessons/<slug>/quiz")
+@bp.post("/lessons/<slug>/quiz/answers")
 def submit_quiz(slug: str):
+    """Answers are posted to their own address: a POST to the quiz page's own URL would
+    make the browser drop its copy of that page, and "Back" would then fetch a fresh form
+    that could be sent again as a new attempt."""
     ticket = attempts.read_ticket(current_app.secret_key, request.form.get("ticket", ""))
     if ticket is None:
         fail(400, _("This quiz form was changed or is incomplete. Open the quiz again and answer it."))
@@ -88,19 +94,16 @@ def submit_quiz(slug: str):
         fail(400, _("This answer sheet has answers to questions from another quiz. Open the quiz again and answer it."))
     if not form.validate_on_submit():
         if form.csrf_token.errors:
+            # Same ticket: whichever copy of this form is sent first counts, once.
             notice = _("This page had expired, so your answers were not sent yet. Check them and send them again.")
-            form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, ticket.kind)
             return render_quiz(version, form, ticket.kind, status=400, notice=notice)
         return render_quiz(version, form, ticket.kind, status=422)
 
     try:
         attempt = attempts.record_attempt(ensure_learner(), version, ticket, form.answers(), g.lang)
         db.session.commit()
-    except attempts.AlreadySubmitted as duplicate:
-        db.session.rollback()
-        return already_submitted(duplicate.attempt)
-    except IntegrityError:
-        # Two posts of the same form raced each other; the other one was stored.
+    except (attempts.AlreadySubmitted, IntegrityError):
+        # The same form was sent twice and the other post was stored first.
         db.session.rollback()
         if db.session.get(User, current_learner_id() or 0) is None:
             logout_user()  # the learner made for this post was rolled back with it
@@ -123,7 +126,7 @@ def may_see_attempt(attempt: Attempt) -> bool:
     return current_user.is_authenticated and classes.may_see_student(current_user, attempt.user_id)
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def attempt(attempt_id: int):
     found = db.session.get(Attempt, attempt_id)
     if found is None or not may_see_attempt(found):

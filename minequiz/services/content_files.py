@@ -56,6 +56,10 @@ class _Checker:
     def texts(self, where: str, item: dict, names: tuple[str, ...]) -> None:
         for name in names:
             value = item.get(name)
+            if isinstance(value, str):
+                example = ", ".join(f"{name}.{language} = \"...\"" for language in self.languages)
+                self.add(where, f"field '{name}' needs one text per language ({example})")
+                continue
             if not isinstance(value, dict):
                 self.add(where, f"field '{name}' is missing")
                 continue
@@ -76,15 +80,20 @@ class _Checker:
 
 def read_files(directory: Path = CONTENT_DIR) -> tuple[list[dict], list[dict]]:
     """The messages and the lessons (each with its file name), parsed but not checked."""
-    try:
-        with open(directory / "messages.toml", "rb") as handle:
-            messages = tomllib.load(handle).get("messages", [])
-        lessons = []
-        for path in sorted((directory / "lessons").glob("*.toml")):
+    problems = []
+
+    def parse(path: Path) -> dict:
+        try:
             with open(path, "rb") as handle:
-                lessons.append({**tomllib.load(handle), "_file": path.name})
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ContentError([str(error)]) from error
+                return tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            problems.append(f"{path.relative_to(directory)}: {error}")
+            return {}
+
+    messages = parse(directory / "messages.toml").get("messages", [])
+    lessons = [{**parse(path), "_file": path.name} for path in sorted((directory / "lessons").glob("*.toml"))]
+    if problems:
+        raise ContentError(problems)
     return messages, lessons
 
 
@@ -108,10 +117,19 @@ def check(messages: list[dict], lessons: list[dict], languages) -> None:
             checker.add(where, "slug is used by another lesson")
         slugs.add(slug)
         checker.texts(where, lesson, ("title", "summary", "body"))
-        for key in lesson.get("messages", []):
+        if "position" in lesson and not (isinstance(lesson["position"], int) and not isinstance(lesson["position"], bool)):
+            checker.add(where, "'position' must be a whole number")
+        taught = lesson.get("messages", [])
+        if not isinstance(taught, list) or not all(isinstance(key, str) for key in taught):
+            checker.add(where, "'messages' must be a list of safety message keys")
+            taught = []
+        for key in taught:
             if key not in message_keys:
                 checker.add(where, f"teaches unknown safety message '{key}'")
         questions = lesson.get("questions", [])
+        if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+            checker.add(where, "questions must be written as [[questions]] tables")
+            questions = []
         if not questions:
             checker.add(where, "has no questions")
         question_keys: set[str] = set()
@@ -128,9 +146,12 @@ def _check_question(checker, where, question, seen, message_keys) -> None:
     if kind not in QUESTION_KINDS:
         checker.add(where, f"kind must be one of {', '.join(QUESTION_KINDS)}")
         return
-    if "message" in question and question["message"] not in message_keys:
-        checker.add(where, f"checks unknown safety message '{question['message']}'")
+    if "message" in question and (not isinstance(question["message"], str) or question["message"] not in message_keys):
+        checker.add(where, f"'message' must be the key of one safety message, not {question['message']!r}")
     choices = question.get("choices", [])
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        checker.add(where, "choices must be written as [[questions.choices]] tables")
+        return
     if kind == "truefalse":
         if not isinstance(question.get("answer"), bool) or choices:
             checker.add(where, "a true/false question needs 'answer = true' or 'answer = false' and no choices")

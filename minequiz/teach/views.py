@@ -58,7 +58,7 @@ def create_class():
     return redirect(url_for("teach.overview", class_id=classroom.id), code=303)
 
 
-@bp.get("/classes/<int:class_id>")
+@bp.get("/classes/<id:class_id>")
 def overview(class_id: int):
     classroom = classroom_or_404(class_id)
     data = class_data(classroom, with_marks=False)
@@ -86,7 +86,7 @@ def sort_links(classroom, data, sort: str, descending: bool) -> list[tuple[str, 
     return links
 
 
-@bp.post("/classes/<int:class_id>/code")
+@bp.post("/classes/<id:class_id>/code")
 def new_code(class_id: int):
     classroom = classroom_or_404(class_id)
     if ActionForm().validate_on_submit():
@@ -96,7 +96,7 @@ def new_code(class_id: int):
     return redirect(url_for("teach.overview", class_id=class_id), code=303)
 
 
-@bp.post("/classes/<int:class_id>/closed")
+@bp.post("/classes/<id:class_id>/closed")
 def toggle_closed(class_id: int):
     classroom = classroom_or_404(class_id)
     if ActionForm().validate_on_submit():
@@ -106,7 +106,7 @@ def toggle_closed(class_id: int):
     return redirect(url_for("teach.overview", class_id=class_id), code=303)
 
 
-@bp.get("/classes/<int:class_id>/report")
+@bp.get("/classes/<id:class_id>/report")
 def report(class_id: int):
     classroom = classroom_or_404(class_id)
     data = class_data(classroom)
@@ -124,7 +124,7 @@ def report(class_id: int):
     )
 
 
-@bp.get("/classes/<int:class_id>/items")
+@bp.get("/classes/<id:class_id>/items")
 def items(class_id: int):
     classroom = classroom_or_404(class_id)
     data = class_data(classroom)
@@ -154,7 +154,7 @@ def csv_response(table, filename: str) -> Response:
     )
 
 
-@bp.get("/classes/<int:class_id>/<name>.csv")
+@bp.get("/classes/<id:class_id>/<name>.csv")
 def export_csv(class_id: int, name: str):
     classroom = classroom_or_404(class_id)
     if name not in CSV_TABLES:
@@ -162,7 +162,7 @@ def export_csv(class_id: int, name: str):
     return csv_response(build_table(classroom, name), f"{classroom.join_code}-{name}-{g.lang}")
 
 
-@bp.get("/classes/<int:class_id>/students/<int:membership_id>")
+@bp.get("/classes/<id:class_id>/students/<id:membership_id>")
 def student(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)
@@ -174,7 +174,7 @@ def student(class_id: int, membership_id: int):
     )
 
 
-@bp.get("/classes/<int:class_id>/students/<int:membership_id>/attempts.csv")
+@bp.get("/classes/<id:class_id>/students/<id:membership_id>/attempts.csv")
 def student_csv(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)
@@ -182,7 +182,7 @@ def student_csv(class_id: int, membership_id: int):
     return csv_response(table, f"{classroom.join_code}-student-{membership.id}-{g.lang}")
 
 
-@bp.post("/classes/<int:class_id>/students/<int:membership_id>/pin")
+@bp.post("/classes/<id:class_id>/students/<id:membership_id>/pin")
 def reset_pin(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)
@@ -193,7 +193,7 @@ def reset_pin(class_id: int, membership_id: int):
     return render_template("teach/new_pin.html", classroom=classroom, membership=membership, pin=pin)
 
 
-@bp.get("/classes/<int:class_id>/students/<int:membership_id>/data.json")
+@bp.get("/classes/<id:class_id>/students/<id:membership_id>/data.json")
 def student_data(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)
@@ -202,7 +202,7 @@ def student_data(class_id: int, membership_id: int):
     return response
 
 
-@bp.route("/classes/<int:class_id>/students/<int:membership_id>/delete", methods=["GET", "POST"])
+@bp.route("/classes/<id:class_id>/students/<id:membership_id>/delete", methods=["GET", "POST"])
 def delete_student(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)

@@ -86,3 +86,23 @@ def test_pages_fit_a_360_pixel_phone(browser, live_server, app, path):
     page.goto(live_server + path.format(slug=lesson_slugs(app)[0]))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+def test_back_then_send_again_counts_once(browser, live_server, app):
+    from tests.factories import count_rows, lesson_slugs, open_quiz
+
+    slug = lesson_slugs(app)[0]
+    version = open_quiz(app.test_client(), app, slug).version
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/en/lessons/{slug}/quiz")
+    answer_everything_right(page, version)
+    page.click("text=Send my answers")
+    assert "/attempts/" in page.url
+    page.go_back()
+    with page.expect_navigation() as navigation:
+        page.click("text=Send my answers")
+    assert navigation.value.status == 409
+    assert page.locator("h1").inner_text() == "These answers were already sent"
+    assert count_rows(app)[0] == 1
+    context.close()

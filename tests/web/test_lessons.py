@@ -96,3 +96,17 @@ def test_pages_send_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_language_refused_with_q_0_is_not_chosen(client):
+    assert client.get("/", headers={"Accept-Language": "en;q=0, nb;q=0.5"}).headers["Location"] == "/nb/"
+
+
+def test_robots_and_favicon_answer(client):
+    assert client.get("/robots.txt").status_code == 200
+    assert client.get("/favicon.ico").status_code == 301
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_trailing_slash_opens_the_same_page(client):
+    assert client.get("/en/progress/").status_code == 200

@@ -9,7 +9,7 @@ from tests.factories import lesson_slugs, open_quiz, right_answers, submit, wron
 def progress_row(page: str, title: str) -> list[str]:
     row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>" + re.escape(title) + r"</a></th>(.*?)</tr>", page, re.S)
     assert row, f"no progress row for {title}"
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
 
 
 def half_right(version) -> dict:
@@ -119,3 +119,13 @@ def test_pages_run_the_same_number_of_queries_however_many_attempts(client, app,
         for _ in range(3):
             submit(client, open_quiz(client, app, slug))
     assert count_queries(app, client, path) == few
+
+
+def test_a_drop_uses_the_norwegian_minus_sign(client, app):
+    slug = lesson_slugs(app)[0]
+    pre = open_quiz(client, app, slug, lang="nb", pre=True)
+    submit(client, pre, lang="nb")
+    after = open_quiz(client, app, slug, lang="nb")
+    submit(client, after, lang="nb", answers=wrong_answers(after.version))
+    page = client.get("/nb/progress").get_data(as_text=True)
+    assert "−100 prosentpoeng" in page

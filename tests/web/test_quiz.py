@@ -247,3 +247,81 @@ def test_two_posts_racing_store_one_attempt_and_keep_the_learner(client, app, sl
     assert f'href="{location}"' in response.get_data(as_text=True)
     assert count_rows(app)[0] == 1
     assert client.get(location).status_code == 200
+
+
+def test_second_post_in_flight_from_a_new_learner_leaves_no_ghost_login(app, slug):
+    from minequiz.models import User
+
+    first = app.test_client()
+    sheet = open_quiz(first, app, slug)
+    cookie_before_sending = first.get_cookie("session").value
+    assert submit(first, sheet).status_code == 303
+    second = app.test_client()  # the same browser's second post, sent before the first answered
+    second.set_cookie("session", cookie_before_sending)
+    response = submit(second, sheet)
+    assert response.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+    remember = second.get_cookie("remember_token")
+    assert remember is None or not remember.value
+
+
+@pytest.mark.parametrize("path", ["/en/attempts/99999999999999999999999999", "/en/attempts/9223372036854775808", "/en/attempts/0"])
+def test_absurd_result_ids_are_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_error_summary_names_the_question_left_out(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    answers = right_answers(sheet.version)
+    fifth = sheet.version.questions[4]
+    for name in [k for k in answers if k == f"q{fifth.id}" or k.startswith(f"q{fifth.id}-")]:
+        del answers[name]
+    page = submit(client, sheet, answers=answers).get_data(as_text=True)
+    assert re.search(r'<li><a href="#q\d+">Question 5: ', page)
+    assert "Question 1: " not in page
+
+
+def test_expired_form_shows_no_empty_error_list(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    page = submit(client, sheet, csrf_token="expired").get_data(as_text=True)
+    assert "This page had expired" in page
+    assert "error-summary" not in page
+
+
+@pytest.mark.parametrize("kind", ["single", "multiple", "order"])
+def test_repeated_values_are_refused(client, app, kind):
+    for lesson in lesson_slugs(app):
+        sheet = open_quiz(client, app, lesson)
+        question = next((q for q in sheet.version.questions if q.kind == kind), None)
+        if question:
+            break
+    answers = right_answers(sheet.version)
+    if kind == "single":
+        answers[f"q{question.id}"] = [str(c.id) for c in question.choices][:2]
+    elif kind == "multiple":
+        right = answers[f"q{question.id}"]
+        answers[f"q{question.id}"] = right + right[:1]
+    else:
+        key = f"q{question.id}-{question.choices[0].id}"
+        answers[key] = [answers[key], answers[key]]
+    assert submit(client, sheet, answers=answers).status_code == 422
+    assert count_rows(app) == (0, 0)
+
+
+def test_form_resent_after_expiry_still_counts_once(client, app, slug):
+    sheet = open_quiz(client, app, slug)
+    page = submit(client, sheet, csrf_token="expired").get_data(as_text=True)
+    fresh = dict(HIDDEN.findall(page))
+    assert fresh["ticket"] == sheet.ticket
+    assert client.post(f"/en/lessons/{slug}/quiz", data=fresh | right_answers(sheet.version)).status_code == 303
+    again = open_quiz(client, app, slug)
+    assert submit(client, again, ticket=sheet.ticket).status_code == 409
+    assert count_rows(app)[0] == 1
+
+
+def test_answers_have_their_own_address_and_the_quiz_page_survives_back(client, app, slug):
+    page = client.get(f"/en/lessons/{slug}/quiz")
+    assert f'action="/en/lessons/{slug}/quiz/answers"' in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "private, max-age=0"
+    assert "Cookie" not in page.headers.get("Vary", "")
