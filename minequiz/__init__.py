@@ -44,11 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .learn.views import bp as learn_bp
     from .security import init_security
-    from .teach.tables import rounded
+    from .teach.tables import render_cell, rounded
     from .teach.views import bp as teach_bp
 
     learners.init_app(app)
-    app.jinja_env.globals.update(csrf_token=generate_csrf, rounded=rounded)
+    app.jinja_env.globals.update(csrf_token=generate_csrf, rounded=rounded, render_cell=render_cell)
     for blueprint in (learn_bp, auth_bp, teach_bp, admin_bp):
         app.register_blueprint(blueprint)
     register_cli(app)

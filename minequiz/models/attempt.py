@@ -37,6 +37,10 @@ class Attempt(db.Model):
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
+    @property
+    def lesson_id(self) -> int:
+        return self.version.lesson_id
+
 
 class Response(db.Model):
     """The answer to one question: the chosen choice ids, in the order given."""

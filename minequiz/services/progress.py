@@ -1,6 +1,7 @@
 """A learner's progress: per lesson and per safety message, from their attempts."""
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..extensions import db
 from ..models import Attempt, Lesson, LessonVersion, Question, Response, SafetyMessage
@@ -8,27 +9,29 @@ from ..models import Attempt, Lesson, LessonVersion, Question, Response, SafetyM
 
 @dataclass
 class LessonProgress:
+    """One learner and one lesson. Figures are computed once, after all attempts are in."""
+
     lesson: Lesson
     attempts: list[Attempt] = field(default_factory=list)
     mastery_percent: int = 80
 
-    @property
+    @cached_property
     def first(self) -> float | None:
         return self.attempts[0].percent if self.attempts else None
 
-    @property
+    @cached_property
     def latest(self) -> float | None:
         return self.attempts[-1].percent if self.attempts else None
 
-    @property
+    @cached_property
     def best(self) -> float | None:
         return max(a.percent for a in self.attempts) if self.attempts else None
 
-    @property
+    @cached_property
     def pretest(self) -> float | None:
         return next((a.percent for a in self.attempts if a.kind == "pre"), None)
 
-    @property
+    @cached_property
     def gain(self) -> float | None:
         """Latest score after reading minus the pre-test score, in percentage points."""
         after = [a for a in self.attempts if a.kind == "post"]
@@ -36,7 +39,7 @@ class LessonProgress:
             return None
         return after[-1].percent - self.pretest
 
-    @property
+    @cached_property
     def mastered(self) -> bool:
         return self.latest is not None and self.latest >= self.mastery_percent
 
@@ -67,7 +70,7 @@ def lesson_progress(lessons: list[Lesson], attempts: list[Attempt], mastery: int
     """One row per lesson in `lessons`, in their order, with the learner's attempts."""
     rows = {lesson.id: LessonProgress(lesson, mastery_percent=mastery) for lesson in lessons}
     for attempt in attempts:
-        row = rows.get(attempt.version.lesson_id)
+        row = rows.get(attempt.lesson_id)
         if row is not None:
             row.attempts.append(attempt)
     return list(rows.values())
@@ -77,7 +80,7 @@ def message_progress(attempts: list[Attempt]) -> list[MessageProgress]:
     """Per safety message, the marks of its questions in the latest attempt of each lesson."""
     latest: dict[int, Attempt] = {}
     for attempt in attempts:
-        latest[attempt.version.lesson_id] = attempt
+        latest[attempt.lesson_id] = attempt
     messages = db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number))
     rows = {m.id: MessageProgress(m) for m in messages}
     if latest:

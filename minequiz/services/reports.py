@@ -6,7 +6,8 @@ class size; the functions after it compute from that data only.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 
 from ..extensions import db
 from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
@@ -18,16 +19,34 @@ MIN_GROUP = 5
 PROFILE_FIELDS = ("age_group", "gender", "disability")
 
 
+@dataclass(frozen=True)
+class AttemptFact:
+    """What reports need of an attempt, read as plain columns (thousands at a time)."""
+
+    id: int
+    user_id: int
+    version_id: int
+    lesson_id: int
+    kind: str
+    score: float
+    max_score: int
+    submitted_at: datetime
+
+    @cached_property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
 @dataclass
 class StudentRow:
     membership: Membership
     lessons: list[LessonProgress]
 
-    @property
+    @cached_property
     def started(self) -> bool:
         return any(row.attempts for row in self.lessons)
 
-    @property
+    @cached_property
     def average(self) -> float | None:
         return mean([row.best for row in self.lessons if row.best is not None])
 
@@ -37,7 +56,8 @@ class ClassData:
     classroom: Classroom
     lessons: list[Lesson]
     students: list[StudentRow]
-    attempts: list[Attempt]
+    attempts: list[AttemptFact]
+    versions: dict[int, LessonVersion]
     marks: dict[int, dict[int, float]]  # attempt id → question id → mark
     questions: dict[int, Question]
     messages: list[SafetyMessage]
@@ -55,14 +75,24 @@ def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> C
     )
     member_ids = db.select(Membership.user_id).where(Membership.classroom_id == classroom.id)
     lessons = published_lessons()
-    attempts = list(
-        db.session.scalars(
-            db.select(Attempt)
+    attempts = [
+        AttemptFact(*row)
+        for row in db.session.execute(
+            db.select(Attempt.id, Attempt.user_id, Attempt.version_id, LessonVersion.lesson_id, Attempt.kind,
+                      Attempt.score, Attempt.max_score, Attempt.submitted_at)
+            .join(LessonVersion, Attempt.version_id == LessonVersion.id)
             .where(Attempt.user_id.in_(member_ids))
-            .options(db.joinedload(Attempt.version).joinedload(LessonVersion.lesson))
             .order_by(Attempt.submitted_at, Attempt.id)
+        )
+    ]
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            db.select(LessonVersion)
+            .where(LessonVersion.id.in_(db.select(Attempt.version_id).where(Attempt.user_id.in_(member_ids))))
+            .options(db.joinedload(LessonVersion.lesson))
         ).unique()
-    )
+    }
     by_user = defaultdict(list)
     for attempt in attempts:
         by_user[attempt.user_id].append(attempt)
@@ -77,14 +107,13 @@ def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> C
         )
         for attempt_id, question_id, mark in rows:
             marks[attempt_id][question_id] = mark
-        version_ids = {a.version_id for a in attempts}
-        if version_ids:
+        if versions:
             questions = {
                 q.id: q
-                for q in db.session.scalars(db.select(Question).where(Question.version_id.in_(version_ids)))
+                for q in db.session.scalars(db.select(Question).where(Question.version_id.in_(list(versions))))
             }
     messages = list(db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number)))
-    return ClassData(classroom, lessons, students, attempts, marks, questions, messages, mastery)
+    return ClassData(classroom, lessons, students, attempts, versions, marks, questions, messages, mastery)
 
 
 @dataclass
@@ -159,11 +188,11 @@ class MessageShare:
         return 100.0 * sum(self.marks) / len(self.marks) if self.marks else None
 
 
-def latest_attempts(attempts: list[Attempt]) -> list[Attempt]:
+def latest_attempts(attempts: list[AttemptFact]) -> list[AttemptFact]:
     """The latest attempt of each learner at each lesson."""
-    latest: dict[tuple[int, int], Attempt] = {}
+    latest: dict[tuple[int, int], AttemptFact] = {}
     for attempt in attempts:
-        latest[(attempt.user_id, attempt.version.lesson_id)] = attempt
+        latest[(attempt.user_id, attempt.lesson_id)] = attempt
     return list(latest.values())
 
 
@@ -191,10 +220,10 @@ class ItemRow:
 def item_rows(data: ClassData) -> list[ItemRow]:
     """Facility and discrimination of every question, over each learner's first attempt at
     its lesson, per lesson version (a new version starts new statistics)."""
-    first: dict[tuple[int, int], Attempt] = {}
+    first: dict[tuple[int, int], AttemptFact] = {}
     for attempt in data.attempts:
-        first.setdefault((attempt.user_id, attempt.version.lesson_id), attempt)
-    by_version: dict[int, list[Attempt]] = defaultdict(list)
+        first.setdefault((attempt.user_id, attempt.lesson_id), attempt)
+    by_version: dict[int, list[AttemptFact]] = defaultdict(list)
     for attempt in first.values():
         by_version[attempt.version_id].append(attempt)
     per_version = defaultdict(list)
@@ -202,7 +231,7 @@ def item_rows(data: ClassData) -> list[ItemRow]:
         per_version[question.version_id].append(question)
     rows = []
     for version_id, attempts in by_version.items():
-        version = attempts[0].version
+        version = data.versions[version_id]
         totals = [attempt.score for attempt in attempts]
         for question in sorted(per_version[version_id], key=lambda q: q.position):
             marks = [data.marks[a.id].get(question.id, 0.0) for a in attempts]

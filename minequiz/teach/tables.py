@@ -8,8 +8,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from flask_babel import format_datetime
+from babel.numbers import format_percent
+from flask import g
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ..i18n import signed_number
 
 from ..services.reports import lesson_summaries
 
@@ -26,6 +31,41 @@ class Table:
 
 def rounded(value: float | None) -> int | None:
     return None if value is None else int(round(value + 1e-9))
+
+
+def percent_text(value: float | None) -> str:
+    return "–" if value is None else format_percent(rounded(value) / 100, locale=str(get_locale()))
+
+
+def render_cell(kind: str, value) -> Markup:
+    """A cell as the page shows it. A report has thousands of cells but few distinct
+    figures, so each distinct figure is formatted once per request."""
+    if kind in ("text", "count"):
+        return escape("–" if value is None else value)
+    if kind == "score":
+        best, attempts, mastered = value
+        key = (kind, rounded(best), attempts, mastered)
+    else:
+        key = (kind, rounded(value))
+    cache = g.setdefault("formatted_cells", {})
+    if key not in cache:
+        cache[key] = _format_cell(kind, value)
+    return cache[key]
+
+
+def _format_cell(kind: str, value) -> Markup:
+    if kind == "score":
+        best, attempts, mastered = value
+        if not attempts:
+            return Markup('<span class="meta">%s</span>') % _("Not started")
+        html = Markup('<span class="figure">%s</span> <span class="meta">%s</span>') % (
+            percent_text(best), ngettext("%(num)d attempt", "%(num)d attempts", attempts))
+        if mastered:
+            html += Markup(' <span class="badge good">%s</span>') % _("Mastered")
+        return html
+    if kind == "gain":
+        return escape("–" if value is None else _("%(points)s percentage points", points=signed_number(rounded(value))))
+    return escape(percent_text(value))
 
 
 def csv_headers(table: Table) -> list[str]:

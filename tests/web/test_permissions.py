@@ -1,0 +1,94 @@
+"""Every route with every role: who may see what.
+
+Anonymous visitors of staff pages are sent to log in (302); a wrong role is refused (403);
+a class, student or result that is not yours does not exist for you (404).
+"""
+import pytest
+
+from minequiz.extensions import db
+from minequiz.models import Attempt, Classroom, Membership, User
+from minequiz.services import accounts, classes
+from tests.factories import lesson_slugs, log_in_staff, make_staff, open_quiz, submit
+
+ROLES = ("anonymous", "student", "other_student", "teacher", "other_teacher", "editor", "admin")
+
+
+@pytest.fixture
+def world(app):
+    """Two teachers with a class each, a student in each, an editor and an admin."""
+    ids = {name: make_staff(app, name, role) for name, role in
+           [("teacher", "teacher"), ("other_teacher", "teacher"), ("editor", "editor"), ("admin", "admin")]}
+    with app.app_context():
+        mine = classes.create_classroom(db.session.get(User, ids["teacher"]), "Mine")
+        theirs = classes.create_classroom(db.session.get(User, ids["other_teacher"]), "Theirs")
+        student = accounts.join_class(mine.join_code, "Ali", "1111", None, {})
+        other = accounts.join_class(theirs.join_code, "Bea", "2222", None, {})
+        db.session.commit()
+        world = {"class": mine.id, "code": mine.join_code, "other_code": theirs.join_code,
+                 "membership": student.id, "teacher_id": ids["teacher"]}
+    clients = {role: app.test_client() for role in ROLES}
+    for role in ("teacher", "other_teacher", "editor", "admin"):
+        assert log_in_staff(clients[role], role).status_code == 303
+    for role, code, name, pin in [("student", world["code"], "Ali", "1111"), ("other_student", world["other_code"], "Bea", "2222")]:
+        client = clients[role]
+        token = client.get("/en/login").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        assert client.post("/en/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": pin}).status_code == 303
+    submit(clients["student"], open_quiz(clients["student"], app, lesson_slugs(app)[0]))
+    with app.app_context():
+        world["attempt"] = db.session.scalar(db.select(Attempt.id))
+    world["clients"] = clients
+    return world
+
+
+STAFF_ONLY = {"anonymous": 302, "student": 403, "other_student": 403, "editor": 403}
+CLASS_PAGE = {**STAFF_ONLY, "teacher": 200, "other_teacher": 404, "admin": 200}
+EVERYONE = {role: 200 for role in ROLES}
+
+ROUTES = [
+    ("GET", "/en/", EVERYONE),
+    ("GET", "/en/progress", EVERYONE),
+    ("GET", "/en/login", EVERYONE),
+    ("GET", "/en/join", EVERYONE),
+    ("GET", "/en/attempts/{attempt}", {"anonymous": 404, "student": 200, "other_student": 404, "teacher": 200,
+                                       "other_teacher": 404, "editor": 404, "admin": 200}),
+    ("GET", "/en/teach/", {**STAFF_ONLY, "teacher": 200, "other_teacher": 200, "admin": 200}),
+    ("POST", "/en/teach/", {**STAFF_ONLY, "teacher": 422, "other_teacher": 422, "admin": 422}),
+    ("GET", "/en/teach/classes/{class}", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/report", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/items", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/overview.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/gain.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/messages.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/items.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/groups-gender.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/nothing.csv", {**CLASS_PAGE, "teacher": 404, "admin": 404}),
+    ("POST", "/en/teach/classes/{class}/code", {**CLASS_PAGE, "teacher": 303, "admin": 303}),
+    ("POST", "/en/teach/classes/{class}/closed", {**CLASS_PAGE, "teacher": 303, "admin": 303}),
+    ("GET", "/en/teach/classes/{class}/students/{membership}", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/students/{membership}/attempts.csv", CLASS_PAGE),
+    ("GET", "/en/teach/classes/{class}/students/{membership}/data.json", CLASS_PAGE),
+    ("POST", "/en/teach/classes/{class}/students/{membership}/pin", {**CLASS_PAGE, "teacher": 400, "admin": 400}),
+    ("GET", "/en/teach/classes/{class}/students/{membership}/delete", CLASS_PAGE),
+    ("GET", "/en/teach/classes/999999", {**CLASS_PAGE, "teacher": 404, "admin": 404}),
+    ("GET", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 200}),
+    ("POST", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 422}),
+    ("POST", "/en/admin/users/{teacher_id}/password", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 400}),
+    ("POST", "/en/admin/users/{teacher_id}/active", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 303}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "expected"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_every_route_with_every_role(app, world, method, path, expected):
+    url = path.format(**{k: v for k, v in world.items() if k != "clients"})
+    for role in ROLES:
+        response = world["clients"][role].open(url, method=method, data={})
+        assert response.status_code == expected[role], f"{role} {method} {url}"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Classroom)) == 2
+        assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 2
+
+
+def test_an_editor_sees_no_student_data(world):
+    editor = world["clients"]["editor"]
+    page = editor.get("/en/").get_data(as_text=True)
+    assert "My classes" not in page and "Ali" not in page
