@@ -92,8 +92,13 @@ def csv_cells(row: list[tuple]) -> list[str]:
         elif kind == "gain":
             cells.append("" if value is None else f"{rounded(value):+d}")
         else:
-            cells.append("" if value is None else str(value))
+            cells.append("" if value is None else defuse(str(value)))
     return cells
+
+
+def defuse(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @ ...) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def csv_bytes(table: Table, language: str) -> bytes:
@@ -101,7 +106,7 @@ def csv_bytes(table: Table, language: str) -> bytes:
     in Norwegian, where the comma is the decimal separator."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if language == "nb" else ",", lineterminator="\r\n")
-    writer.writerow(csv_headers(table))
+    writer.writerow([defuse(header) for header in csv_headers(table)])
     for row in table.rows + table.footer:
         writer.writerow(csv_cells(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -248,3 +248,12 @@ def test_class_reports_run_the_same_number_of_queries_for_5_and_200_students(app
     assert count_queries(app, teacher, f"/en/teach/classes/{small}{page}") == count_queries(
         app, teacher, f"/en/teach/classes/{large}{page}"
     )
+
+
+def test_csv_never_carries_a_spreadsheet_formula(app, teacher):
+    class_id, code = create_class(teacher, "Formulas")
+    join(app.test_client(), code, '=HYPERLINK("http://example.invalid","x")')
+    join(app.test_client(), code, "+cmd|' /C calc'!A0")
+    rows = csv_rows(teacher.get(f"/en/teach/classes/{class_id}/overview.csv"), ",")
+    names = [row[0] for row in rows[1:-1]]
+    assert sorted(names) == sorted(["'+cmd|' /C calc'!A0", "'=HYPERLINK(\"http://example.invalid\",\"x\")"])
