@@ -72,6 +72,8 @@ case "${1:-}" in
     setup "[test]"
     ensure_chromium
     shift
+    say "Checking the code style (ruff)"
+    "$VENV/bin/ruff" check minequiz tests benchmarks
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -1,4 +1,5 @@
 """minequiz: bilingual explosive ordnance risk education lessons and quizzes."""
+
 from pathlib import Path
 
 from flask import Flask

@@ -6,6 +6,7 @@ refetch a page on Back when it varies by cookie and the cookies changed (they do
 first answer creates the learner), so such a page is marked private and not varied by
 cookie. Nothing on it is secret: its form tokens are checked against the session anyway.
 """
+
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 

@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app minequiz content load` and `translate ...`."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @content_cli.command("load")
-@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=content_files.CONTENT_DIR,
-              show_default=True, help="Folder with messages.toml and lessons/.")
+@click.option(
+    "--path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=content_files.CONTENT_DIR,
+    show_default=True,
+    help="Folder with messages.toml and lessons/.",
+)
 def load_content(path: Path) -> None:
     """Load the lessons into the database; running it again changes nothing."""
     languages = current_app.config["LANGUAGES"]
@@ -72,8 +78,20 @@ def _pybabel(*args: str) -> None:
 def extract() -> None:
     """Extract UI strings into translations/messages.pot and update every catalogue."""
     pot = str(TRANSLATIONS_DIR / "messages.pot")
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--sort-output", "-o", pot, "minequiz")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        pot,
+        "minequiz",
+    )
     _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching", "--ignore-obsolete")
 
 

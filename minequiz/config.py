@@ -1,4 +1,5 @@
 """Configuration: safe defaults, overridden by MINEQUIZ_* environment variables."""
+
 import os
 import secrets
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """Error pages in the reader's language, for every HTTP error; never a bare 500."""
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions

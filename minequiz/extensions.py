@@ -1,4 +1,5 @@
 """The Flask extensions, created unbound and initialised in create_app."""
+
 import sqlite3
 
 from flask_babel import Babel

@@ -1,7 +1,8 @@
 """The language of a page: first segment of its URL, a language switch, and the choice
 for `/` (remembered language, else the browser's best match, else Norwegian)."""
+
 from flask import Flask, current_app, g, redirect, request, url_for
-from flask_babel import get_locale, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from werkzeug.exceptions import NotFound
 
 # Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
@@ -81,14 +82,21 @@ def init_app(app: Flask) -> None:
     def remember_language(response):
         if g.get("lang") and request.cookies.get(LANGUAGE_COOKIE) != g.lang:
             response.set_cookie(
-                LANGUAGE_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                LANGUAGE_COOKIE,
+                g.lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"],
             )
         return response
 
     app.jinja_env.globals.update(
-        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal,
-        format_percent=format_percent, signed_number=signed_number,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        signed_number=signed_number,
     )
 
     @app.context_processor

@@ -1,4 +1,5 @@
 """Fixtures: a migrated database with the built-in content, copied fresh for each test."""
+
 import os
 import shutil
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Helpers that act like a learner: open a quiz, fill it in right or wrong, send it."""
+
 import re
 from dataclasses import dataclass
 
@@ -119,7 +120,9 @@ def join(client, code: str, name: str, pin: str = "4321", lang: str = "en", **pr
     return client.post(f"/{lang}/join", data={"csrf_token": token, "code": code, "name": name, "pin": pin, **profile})
 
 
-def seed_class(app, teacher_id: int, students: int, attempts_each: int = 2, name: str = "Seeded class", seed: int = 1) -> int:
+def seed_class(
+    app, teacher_id: int, students: int, attempts_each: int = 2, name: str = "Seeded class", seed: int = 1
+) -> int:
     """A class with students and attempts, written through the services (fast)."""
     import random
     from datetime import UTC, datetime, timedelta
@@ -135,10 +138,21 @@ def seed_class(app, teacher_id: int, students: int, attempts_each: int = 2, name
         versions = [lesson.published_version for lesson in published_lessons()]
         start = datetime(2026, 9, 1, tzinfo=UTC)
         for number in range(students):
-            user = User(role="student", display_name=f"Student {number:04d}", pin_hash="x",
-                        gender=rng.choice(["female", "male", None]), age_group=rng.choice(["12-17", "18-59"]))
-            db.session.add(Membership(classroom=classroom, user=user, display_name=user.display_name,
-                                      name_key=accounts.name_key(user.display_name)))
+            user = User(
+                role="student",
+                display_name=f"Student {number:04d}",
+                pin_hash="x",
+                gender=rng.choice(["female", "male", None]),
+                age_group=rng.choice(["12-17", "18-59"]),
+            )
+            db.session.add(
+                Membership(
+                    classroom=classroom,
+                    user=user,
+                    display_name=user.display_name,
+                    name_key=accounts.name_key(user.display_name),
+                )
+            )
             db.session.flush()
             for index in range(attempts_each):
                 version = versions[index % len(versions)]
@@ -151,8 +165,12 @@ def seed_class(app, teacher_id: int, students: int, attempts_each: int = 2, name
                         answers[question.id] = rng.sample(choices, rng.randint(1, len(choices)))
                     else:
                         answers[question.id] = [rng.choice(choices)]
-                ticket = attempts.QuizTicket(version.id, "pre" if index < len(versions) and rng.random() < 0.5 else "post",
-                                             f"seed-{seed}-{number}-{index}", start + timedelta(days=index, minutes=number))
+                ticket = attempts.QuizTicket(
+                    version.id,
+                    "pre" if index < len(versions) and rng.random() < 0.5 else "post",
+                    f"seed-{seed}-{number}-{index}",
+                    start + timedelta(days=index, minutes=number),
+                )
                 attempt = attempts.record_attempt(user, version, ticket, answers, "nb")
                 attempt.submitted_at = (start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None)
         db.session.commit()

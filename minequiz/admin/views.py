@@ -1,4 +1,5 @@
 """Admin pages: list, create and disable staff accounts, reset their passwords."""
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -66,5 +67,9 @@ def toggle_active(user_id: int):
         user.active = not user.active
         accounts.end_sessions(user)
         db.session.commit()
-        flash(_("%(name)s can log in again.", name=user.username) if user.active else _("%(name)s can no longer log in.", name=user.username))
+        flash(
+            _("%(name)s can log in again.", name=user.username)
+            if user.active
+            else _("%(name)s can no longer log in.", name=user.username)
+        )
     return redirect(url_for("admin.users"), code=303)

@@ -1,4 +1,5 @@
 """Login, join and logout forms."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -38,14 +39,20 @@ class JoinForm(FlaskForm):
     )
     age_group = SelectField(
         _l("Age group (optional)"),
-        choices=options(("under-12", _l("Under 12")), ("12-17", _l("12 to 17")), ("18-59", _l("18 to 59")),
-                        ("60-plus", _l("60 or older")), ("unsaid", _l("Prefer not to say"))),
+        choices=options(
+            ("under-12", _l("Under 12")),
+            ("12-17", _l("12 to 17")),
+            ("18-59", _l("18 to 59")),
+            ("60-plus", _l("60 or older")),
+            ("unsaid", _l("Prefer not to say")),
+        ),
         validators=[Optional()],
     )
     gender = SelectField(
         _l("Gender (optional)"),
-        choices=options(("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other")),
-                        ("unsaid", _l("Prefer not to say"))),
+        choices=options(
+            ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other")), ("unsaid", _l("Prefer not to say"))
+        ),
         validators=[Optional()],
     )
     disability = SelectField(

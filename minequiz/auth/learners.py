@@ -1,5 +1,6 @@
 """Who is asking. A learner who has not joined a class is a credential-less user in a
 year-long signed cookie, created at their first attempt."""
+
 from flask import Flask, session
 from flask_login import current_user, login_user
 

@@ -1,4 +1,5 @@
 """The one permission check each staff blueprint installs."""
+
 from collections.abc import Callable
 
 from flask import redirect, request, url_for

@@ -1,5 +1,6 @@
 """Log in (staff with a password, students with class code + name + PIN), join a class,
 log out. Failed tries are rate-limited per account and per address."""
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,9 @@ bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 REFUSALS = {
     "unknown-code": _l("There is no class with this code. Check the code with your teacher."),
     "closed": _l("This class is closed for joining. Ask your teacher."),
-    "name-taken": _l("Someone in this class already uses this name. Add a letter, for example the first letter of your family name."),
+    "name-taken": _l(
+        "Someone in this class already uses this name. Add a letter, for example the first letter of your family name."
+    ),
     "invalid": _l("Fill in a name and a PIN of 4 to 6 digits."),
     "staff": _l("You are logged in as staff. Log out first to join a class as a student."),
     "already-member": _l("You are already in this class."),
@@ -33,7 +36,12 @@ def staff_key() -> str:
 
 
 def student_key() -> str:
-    return "student:" + accounts.normalise_code(request.form.get("code", "")) + ":" + accounts.name_key(request.form.get("name", ""))
+    return (
+        "student:"
+        + accounts.normalise_code(request.form.get("code", ""))
+        + ":"
+        + accounts.name_key(request.form.get("name", ""))
+    )
 
 
 def safe_next(default: str) -> str:
@@ -102,7 +110,10 @@ def join():
     learner = current_user_or_none()
     try:
         membership = accounts.join_class(
-            form.code.data, form.name.data, form.pin.data, learner,
+            form.code.data,
+            form.name.data,
+            form.pin.data,
+            learner,
             {"age_group": form.age_group.data, "gender": form.gender.data, "disability": form.disability.data},
         )
         db.session.commit()
@@ -110,7 +121,12 @@ def join():
         db.session.rollback()
         return render_template("auth/join.html", form=form, notice=REFUSALS[refusal.reason]), 409
     start_session(membership.user, remember=True)
-    flash(_("Welcome to the class %(name)s. Your results are now shared with your teacher.", name=membership.classroom.name))
+    flash(
+        _(
+            "Welcome to the class %(name)s. Your results are now shared with your teacher.",
+            name=membership.classroom.name,
+        )
+    )
     return redirect(url_for("learn.index"), code=303)
 
 

@@ -1,8 +1,9 @@
 """The quiz form, built from the questions of one lesson version."""
+
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -82,8 +83,7 @@ class QuizForm(FlaskForm):
     def foreign_fields(self, formdata) -> list[str]:
         """Answer fields that do not belong to this quiz (another quiz's, or made up)."""
         steps = {
-            str(question.id): {str(choice.id) for choice in question.choices}
-            for question, _field in self.questions
+            str(question.id): {str(choice.id) for choice in question.choices} for question, _field in self.questions
         }
         foreign = []
         for name in formdata.keys():

@@ -1,11 +1,12 @@
 """Student pages. Each view parses, calls a service, commits, then redirects or renders."""
+
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from ..caching import keep_for_back_button
 from ..auth.learners import current_learner_id, ensure_learner
+from ..caching import keep_for_back_button
 from ..errors import fail
 from ..extensions import db
 from ..models import Attempt, LessonVersion, User
@@ -67,7 +68,11 @@ def quiz(slug: str):
     kind = attempts.quiz_kind(current_learner_id(), version.lesson_id, wants_pretest)
     form = build_quiz_form(version, g.lang)
     form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, kind)
-    notice = _("You have taken this quiz before, so this is not a test before reading.") if wants_pretest and kind != "pre" else None
+    notice = (
+        _("You have taken this quiz before, so this is not a test before reading.")
+        if wants_pretest and kind != "pre"
+        else None
+    )
     body, status = render_quiz(version, form, kind, notice=notice)
     return keep_for_back_button(make_response(body, status))
 

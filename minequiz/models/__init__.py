@@ -1,4 +1,5 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
+
 from .attempt import Attempt, Response
 from .content import (
     Choice,

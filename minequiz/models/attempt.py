@@ -1,4 +1,5 @@
 """Attempts and their responses: append-only records of learning."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

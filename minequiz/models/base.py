@@ -1,4 +1,5 @@
 """Small helpers shared by the model modules."""
+
 from datetime import UTC, datetime
 
 

@@ -3,6 +3,7 @@
 A lesson's content lives in numbered versions. A published version is never changed, so
 an attempt that points at it always shows what was asked then.
 """
+
 from datetime import datetime
 
 import sqlalchemy as sa

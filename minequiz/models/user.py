@@ -1,4 +1,5 @@
 """People: learners, teachers, editors and admins; classes and who is in them."""
+
 import secrets
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Accounts: staff passwords, students who join a class with a code, a name and a PIN."""
+
 import re
 import secrets
 import unicodedata
@@ -104,9 +105,12 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     key = name_key(name)
     if not key or not PIN.match(pin or ""):
         raise AccountError("invalid")
-    if db.session.scalar(
-        db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
-    ) is not None:
+    if (
+        db.session.scalar(
+            db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
+        )
+        is not None
+    ):
         raise AccountError("name-taken")
     if learner is not None and learner.role != "student":
         raise AccountError("staff")

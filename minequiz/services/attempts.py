@@ -1,4 +1,5 @@
 """Taking a quiz: one-time form tickets and recording a scored attempt."""
+
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,9 +93,7 @@ def record_attempt(
         answer = answers[question.id]
         specs = [ChoiceSpec(c.id, c.correct) for c in question.choices]
         mark = score_answer(question.kind, specs, answer)
-        attempt.responses.append(
-            Response(question_id=question.id, answer=answer, mark=mark, correct=mark >= 1.0)
-        )
+        attempt.responses.append(Response(question_id=question.id, answer=answer, mark=mark, correct=mark >= 1.0))
         attempt.score += mark
     attempt.score = round(attempt.score, 6)
     db.session.add(attempt)

@@ -1,5 +1,6 @@
 """A teacher's classes and students: create, find with permission, codes, PINs, and the
 privacy operations (export everything about a student, delete a student)."""
+
 from ..extensions import db
 from ..models import Attempt, Classroom, LessonVersion, Membership, Response, User
 from . import accounts

@@ -1,4 +1,5 @@
 """Reading published content: the lesson list, one lesson, and its text per language."""
+
 import random
 from functools import lru_cache
 

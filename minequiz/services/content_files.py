@@ -4,6 +4,7 @@ Everything is checked first; a file where a language or a field is missing chang
 nothing. Loading the same files twice changes nothing: a lesson gets a new version only
 when its file says something new.
 """
+
 import hashlib
 import json
 import re
@@ -57,7 +58,7 @@ class _Checker:
         for name in names:
             value = item.get(name)
             if isinstance(value, str):
-                example = ", ".join(f"{name}.{language} = \"...\"" for language in self.languages)
+                example = ", ".join(f'{name}.{language} = "..."' for language in self.languages)
                 self.add(where, f"field '{name}' needs one text per language ({example})")
                 continue
             if not isinstance(value, dict):
@@ -117,7 +118,9 @@ def check(messages: list[dict], lessons: list[dict], languages) -> None:
             checker.add(where, "slug is used by another lesson")
         slugs.add(slug)
         checker.texts(where, lesson, ("title", "summary", "body"))
-        if "position" in lesson and not (isinstance(lesson["position"], int) and not isinstance(lesson["position"], bool)):
+        if "position" in lesson and not (
+            isinstance(lesson["position"], int) and not isinstance(lesson["position"], bool)
+        ):
             checker.add(where, "'position' must be a whole number")
         taught = lesson.get("messages", [])
         if not isinstance(taught, list) or not all(isinstance(key, str) for key in taught):
@@ -134,7 +137,9 @@ def check(messages: list[dict], lessons: list[dict], languages) -> None:
             checker.add(where, "has no questions")
         question_keys: set[str] = set()
         for question in questions:
-            _check_question(checker, f"{where}, question {question.get('key')!r}", question, question_keys, message_keys)
+            _check_question(
+                checker, f"{where}, question {question.get('key')!r}", question, question_keys, message_keys
+            )
     if checker.problems:
         raise ContentError(checker.problems)
 
@@ -175,7 +180,9 @@ def fingerprint(lesson: dict) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def load(true_false_labels: dict[str, dict[str, str]], directory: Path = CONTENT_DIR, languages=("nb", "en")) -> LoadReport:
+def load(
+    true_false_labels: dict[str, dict[str, str]], directory: Path = CONTENT_DIR, languages=("nb", "en")
+) -> LoadReport:
     """Check the files, then add what is new to the session (flushed, not committed).
 
     `true_false_labels` is {"true": {lang: label}, "false": {lang: label}}.
@@ -209,7 +216,10 @@ def _load_lesson(item, position, messages, true_false_labels, languages, report)
         db.session.flush()
     lesson.position = position
     latest = db.session.scalar(
-        db.select(LessonVersion).where(LessonVersion.lesson_id == lesson.id).order_by(LessonVersion.number.desc()).limit(1)
+        db.select(LessonVersion)
+        .where(LessonVersion.lesson_id == lesson.id)
+        .order_by(LessonVersion.number.desc())
+        .limit(1)
     )
     if latest is not None and latest.source_hash == digest:
         if lesson.published_version_id != latest.id:

@@ -1,4 +1,5 @@
 """A learner's progress: per lesson and per safety message, from their attempts."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property

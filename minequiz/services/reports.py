@@ -4,6 +4,7 @@ are misunderstood, item statistics, progress over time and group aggregates.
 `load_class` reads everything a report needs in a fixed number of queries, whatever the
 class size; the functions after it compute from that data only.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -78,8 +79,16 @@ def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> C
     attempts = [
         AttemptFact(*row)
         for row in db.session.execute(
-            db.select(Attempt.id, Attempt.user_id, Attempt.version_id, LessonVersion.lesson_id, Attempt.kind,
-                      Attempt.score, Attempt.max_score, Attempt.submitted_at)
+            db.select(
+                Attempt.id,
+                Attempt.user_id,
+                Attempt.version_id,
+                LessonVersion.lesson_id,
+                Attempt.kind,
+                Attempt.score,
+                Attempt.max_score,
+                Attempt.submitted_at,
+            )
             .join(LessonVersion, Attempt.version_id == LessonVersion.id)
             .where(Attempt.user_id.in_(member_ids))
             .order_by(Attempt.submitted_at, Attempt.id)
@@ -109,8 +118,7 @@ def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> C
             marks[attempt_id][question_id] = mark
         if versions:
             questions = {
-                q.id: q
-                for q in db.session.scalars(db.select(Question).where(Question.version_id.in_(list(versions))))
+                q.id: q for q in db.session.scalars(db.select(Question).where(Question.version_id.in_(list(versions))))
             }
     messages = list(db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number)))
     return ClassData(classroom, lessons, students, attempts, versions, marks, questions, messages, mastery)
@@ -141,8 +149,16 @@ def lesson_summaries(data: ClassData) -> list[LessonSummary]:
         gains = [r.gain for r in rows if r.gain is not None]
         summaries.append(
             LessonSummary(
-                lesson, mean([r.best for r in started]), len(started), sum(1 for r in started if r.mastered),
-                mean(pres), len(pres), mean(latest), len(latest), mean(gains), len(gains),
+                lesson,
+                mean([r.best for r in started]),
+                len(started),
+                sum(1 for r in started if r.mastered),
+                mean(pres),
+                len(pres),
+                mean(latest),
+                len(latest),
+                mean(gains),
+                len(gains),
             )
         )
     return summaries
@@ -150,6 +166,7 @@ def lesson_summaries(data: ClassData) -> list[LessonSummary]:
 
 def class_gain(summaries: list[LessonSummary]) -> LessonSummary | None:
     """All lessons together, each student-lesson pair counting once."""
+
     def pooled(value: str, count: str) -> tuple[float | None, int]:
         n = sum(getattr(s, count) for s in summaries)
         total = sum(getattr(s, value) * getattr(s, count) for s in summaries if getattr(s, value) is not None)
@@ -159,7 +176,9 @@ def class_gain(summaries: list[LessonSummary]) -> LessonSummary | None:
     latest, n_latest = pooled("latest", "n_latest")
     gain, n_gain = pooled("gain", "n_gain")
     best, n_started = pooled("average_best", "n_started")
-    return LessonSummary(None, best, n_started, sum(s.n_mastered for s in summaries), pre, n_pre, latest, n_latest, gain, n_gain)
+    return LessonSummary(
+        None, best, n_started, sum(s.n_mastered for s in summaries), pre, n_pre, latest, n_latest, gain, n_gain
+    )
 
 
 def sort_students(data: ClassData, key: str, descending: bool) -> list[StudentRow]:

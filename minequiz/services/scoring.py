@@ -9,6 +9,7 @@ Each question is worth one mark.
   right order (Moodle's "relative to the next item"), so one step out of place does not
   zero the whole answer.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ def score_answer(kind: str, choices: Sequence[ChoiceSpec], answer: Sequence[int]
         if sorted(answer) != sorted(expected) or len(expected) < 2:
             return 0.0
         place = {choice_id: index for index, choice_id in enumerate(answer)}
-        kept = sum(1 for a, b in zip(expected, expected[1:]) if place[b] == place[a] + 1)
+        kept = sum(1 for a, b in zip(expected, expected[1:], strict=False) if place[b] == place[a] + 1)
         return round(kept / (len(expected) - 1), 6)
     raise ValueError(f"unknown question kind: {kind}")
 

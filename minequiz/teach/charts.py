@@ -1,4 +1,5 @@
 """Server-rendered SVG charts: coordinates computed here, drawn by teach/_charts.html."""
+
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 640, 260
@@ -55,8 +56,13 @@ def bar_chart(items: list[tuple[str, float | None]], mastery: int, label_width: 
     bar_height, gap = 22, 10
     inner = WIDTH - label_width - 60
     bars = [
-        Bar(TOP + i * (bar_height + gap), inner * (percent or 0) / 100, label, percent,
-            percent is not None and percent >= mastery)
+        Bar(
+            TOP + i * (bar_height + gap),
+            inner * (percent or 0) / 100,
+            label,
+            percent,
+            percent is not None and percent >= mastery,
+        )
         for i, (label, percent) in enumerate(items)
     ]
     height = TOP * 2 + len(items) * (bar_height + gap)

@@ -1,4 +1,5 @@
 """Teachers' forms."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -8,8 +9,10 @@ from wtforms.validators import InputRequired, Length
 class ClassForm(FlaskForm):
     name = StringField(
         _l("Name of the class"),
-        validators=[InputRequired(message=_l("Give the class a name.")),
-                    Length(max=120, message=_l("Use at most 120 characters."))],
+        validators=[
+            InputRequired(message=_l("Give the class a name.")),
+            Length(max=120, message=_l("Use at most 120 characters.")),
+        ],
     )
 
 

@@ -4,6 +4,7 @@ A cell is (kind, value): `text`, `count`, `percent` (0–100), `gain` (percentag
 or `score` (a lesson cell: best percent, attempts, mastered). Numbers are rounded once,
 here, for both the screen and the file.
 """
+
 import csv
 import io
 from dataclasses import dataclass, field
@@ -15,7 +16,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..i18n import signed_number
-
 from ..services.reports import lesson_summaries
 
 
@@ -59,7 +59,9 @@ def _format_cell(kind: str, value) -> Markup:
         if not attempts:
             return Markup('<span class="meta">%s</span>') % _("Not started")
         html = Markup('<span class="figure">%s</span> <span class="meta">%s</span>') % (
-            percent_text(best), ngettext("%(num)d attempt", "%(num)d attempts", attempts))
+            percent_text(best),
+            ngettext("%(num)d attempt", "%(num)d attempts", attempts),
+        )
         if mastered:
             html += Markup(' <span class="badge good">%s</span>') % _("Mastered")
         return html
@@ -142,13 +144,27 @@ def gain_table(summaries, total, language: str) -> Table:
     table = Table(
         "gain",
         _("Before and after: test before reading, latest score and gain"),
-        [_("Lesson"), _("Mean score before reading"), _("Students"), _("Mean latest score"), _("Students"),
-         _("Mean gain"), _("Students")],
+        [
+            _("Lesson"),
+            _("Mean score before reading"),
+            _("Students"),
+            _("Mean latest score"),
+            _("Students"),
+            _("Mean gain"),
+            _("Students"),
+        ],
     )
     for summary in summaries + [total]:
         name = _("All lessons") if summary.lesson is None else lesson_title(summary.lesson, language)
-        cells = [("text", name), ("percent", summary.pre), ("count", summary.n_pre), ("percent", summary.latest),
-                 ("count", summary.n_latest), ("gain", summary.gain), ("count", summary.n_gain)]
+        cells = [
+            ("text", name),
+            ("percent", summary.pre),
+            ("count", summary.n_pre),
+            ("percent", summary.latest),
+            ("count", summary.n_latest),
+            ("gain", summary.gain),
+            ("count", summary.n_gain),
+        ]
         (table.rows if summary.lesson is not None else table.footer).append(cells)
     return table
 
@@ -161,8 +177,9 @@ def messages_table(shares, language: str) -> Table:
     )
     for share in shares:
         title = _("Safety message %(number)d", number=share.message.number) + ": " + share.message.texts[language].title
-        table.rows.append([("text", title), ("percent", share.percent), ("count", len(share.marks)),
-                           ("count", len(share.students))])
+        table.rows.append(
+            [("text", title), ("percent", share.percent), ("count", len(share.marks)), ("count", len(share.students))]
+        )
     return table
 
 
@@ -174,11 +191,17 @@ def items_table(rows, language: str) -> Table:
     )
     for row in rows:
         note = _("Few answers: read with care") if row.stats.small_sample else ""
-        table.rows.append([
-            ("text", lesson_title(row.lesson, language)), ("count", row.version.number),
-            ("text", row.question.texts[language].prompt), ("percent", row.stats.facility),
-            ("gain", row.stats.discrimination), ("count", row.stats.n), ("text", note),
-        ])
+        table.rows.append(
+            [
+                ("text", lesson_title(row.lesson, language)),
+                ("count", row.version.number),
+                ("text", row.question.texts[language].prompt),
+                ("percent", row.stats.facility),
+                ("gain", row.stats.discrimination),
+                ("count", row.stats.n),
+                ("text", note),
+            ]
+        )
     return table
 
 
@@ -206,10 +229,14 @@ def student_table(rows, language: str) -> Table:
     )
     for attempt in rows:
         kind = _("Test before reading") if attempt.kind == "pre" else _("Quiz")
-        table.rows.append([
-            ("text", format_datetime(attempt.submitted_at, "short")),
-            ("text", attempt.version.texts[language].title), ("text", kind),
-            ("percent", attempt.percent), ("text", attempt.locale),
-        ])
+        table.rows.append(
+            [
+                ("text", format_datetime(attempt.submitted_at, "short")),
+                ("text", attempt.version.texts[language].title),
+                ("text", kind),
+                ("percent", attempt.percent),
+                ("text", attempt.locale),
+            ]
+        )
         table.links.append(str(attempt.id))
     return table

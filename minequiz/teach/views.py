@@ -1,4 +1,5 @@
 """Teachers' pages: classes, the class report, one student, exports and privacy."""
+
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +20,15 @@ CSV_TABLES = ("overview", "gain", "messages", "items", "groups-age_group", "grou
 
 def group_labels() -> dict[str, str]:
     return {
-        "under-12": _("Under 12"), "12-17": _("12 to 17"), "18-59": _("18 to 59"), "60-plus": _("60 or older"),
-        "female": _("Female"), "male": _("Male"), "other": _("Other"), "yes": _("Yes"), "no": _("No"),
+        "under-12": _("Under 12"),
+        "12-17": _("12 to 17"),
+        "18-59": _("18 to 59"),
+        "60-plus": _("60 or older"),
+        "female": _("Female"),
+        "male": _("Male"),
+        "other": _("Other"),
+        "yes": _("Yes"),
+        "no": _("No"),
         "unsaid": _("Not given"),
     }
 
@@ -45,7 +53,9 @@ def class_data(classroom, with_marks: bool = True):
 
 @bp.get("/")
 def classes_page(form=None, status=200):
-    return render_template("teach/classes.html", classes=classes.classes_for(current_user), form=form or ClassForm(formdata=None)), status
+    return render_template(
+        "teach/classes.html", classes=classes.classes_for(current_user), form=form or ClassForm(formdata=None)
+    ), status
 
 
 @bp.post("/")
@@ -66,10 +76,16 @@ def overview(class_id: int):
     students = reports.sort_students(data, sort, descending)
     points = reports.progress_over_time(data)
     return render_template(
-        "teach/overview.html", classroom=classroom, data=data, sortable=sort_links(classroom, data, sort, descending),
+        "teach/overview.html",
+        classroom=classroom,
+        data=data,
+        sortable=sort_links(classroom, data, sort, descending),
         student_link=lambda membership_id: url_for("teach.student", class_id=classroom.id, membership_id=membership_id),
-        table=tables.overview_table(data, students, g.lang), not_started=[s for s in data.students if not s.started],
-        form=ActionForm(formdata=None), chart=charts.line_chart(points), points=points,
+        table=tables.overview_table(data, students, g.lang),
+        not_started=[s for s in data.students if not s.started],
+        form=ActionForm(formdata=None),
+        chart=charts.line_chart(points),
+        points=points,
     )
 
 
@@ -102,7 +118,11 @@ def toggle_closed(class_id: int):
     if ActionForm().validate_on_submit():
         classroom.closed = not classroom.closed
         db.session.commit()
-        flash(_("The class is closed: nobody can join it.") if classroom.closed else _("The class is open for joining again."))
+        flash(
+            _("The class is closed: nobody can join it.")
+            if classroom.closed
+            else _("The class is open for joining again.")
+        )
     return redirect(url_for("teach.overview", class_id=class_id), code=303)
 
 
@@ -115,11 +135,15 @@ def report(class_id: int):
     groups = reports.group_rows(data)
     labels = group_labels()
     return render_template(
-        "teach/report.html", classroom=classroom, data=data,
+        "teach/report.html",
+        classroom=classroom,
+        data=data,
         gain=tables.gain_table(summaries, reports.class_gain(summaries), g.lang),
         messages=tables.messages_table(shares, g.lang),
-        message_chart=charts.bar_chart([(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
-                              current_app.config["MASTERY_PERCENT"]),
+        message_chart=charts.bar_chart(
+            [(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
+            current_app.config["MASTERY_PERCENT"],
+        ),
         groups=[tables.group_table(name, rows, labels) for name, rows in groups.items()],
     )
 
@@ -128,7 +152,9 @@ def report(class_id: int):
 def items(class_id: int):
     classroom = classroom_or_404(class_id)
     data = class_data(classroom)
-    return render_template("teach/items.html", classroom=classroom, table=tables.items_table(reports.item_rows(data), g.lang))
+    return render_template(
+        "teach/items.html", classroom=classroom, table=tables.items_table(reports.item_rows(data), g.lang)
+    )
 
 
 def build_table(classroom, name: str):
@@ -168,7 +194,9 @@ def student(class_id: int, membership_id: int):
     membership = membership_or_404(classroom, membership_id)
     history = learner_attempts(membership.user_id)
     return render_template(
-        "teach/student.html", classroom=classroom, membership=membership,
+        "teach/student.html",
+        classroom=classroom,
+        membership=membership,
         table=tables.student_table(history, g.lang),
         attempt_link=lambda attempt_id: url_for("learn.attempt", attempt_id=attempt_id),
     )

@@ -1,4 +1,5 @@
 """A student in Chromium: a quiz in Norwegian without JavaScript, feedback, English, progress."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """A teacher and a student in two Chromium windows: class, code, quiz, report, chart."""
+
 import re
 
 import pytest

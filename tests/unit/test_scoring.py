@@ -1,4 +1,5 @@
 """Scoring of every question kind, including partly right answers."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

@@ -1,4 +1,5 @@
 """Report statistics computed as Moodle does."""
+
 import pytest
 
 from minequiz.services.statistics import SMALL_SAMPLE, item_statistics, mean, pearson

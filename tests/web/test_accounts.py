@@ -1,4 +1,5 @@
 """Accounts: the admin CLI, staff login and logout, joining a class, student login, PINs."""
+
 import re
 
 import pytest
@@ -6,7 +7,14 @@ import pytest
 from minequiz.extensions import db
 from minequiz.models import Attempt, Membership, User
 from tests.factories import (
-    create_class, csrf_of, join, lesson_slugs, log_in_staff, make_staff, open_quiz, submit,
+    create_class,
+    csrf_of,
+    join,
+    lesson_slugs,
+    log_in_staff,
+    make_staff,
+    open_quiz,
+    submit,
 )
 
 
@@ -41,7 +49,12 @@ def test_cli_refuses_mismatched_short_and_duplicate_passwords(runner):
     assert mismatch.exit_code != 0
     short = runner.invoke(args=["user", "create", "bo", "--role", "teacher"], input="short\nshort\n")
     assert short.exit_code != 0 and "10 characters" in short.output
-    assert runner.invoke(args=["user", "create", "bo", "--role", "teacher"], input="long enough!\nlong enough!\n").exit_code == 0
+    assert (
+        runner.invoke(
+            args=["user", "create", "bo", "--role", "teacher"], input="long enough!\nlong enough!\n"
+        ).exit_code
+        == 0
+    )
     again = runner.invoke(args=["user", "create", "BO", "--role", "teacher"], input="long enough!\nlong enough!\n")
     assert again.exit_code != 0 and "already" in again.output
 
@@ -105,7 +118,12 @@ def test_joining_keeps_the_attempts_made_on_this_device(app, class_code):
     with app.app_context():
         membership = db.session.scalar(db.select(Membership))
         assert membership.display_name == "Åse Berg"
-        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt).where(Attempt.user_id == membership.user_id)) == 1
+        assert (
+            db.session.scalar(
+                db.select(db.func.count()).select_from(Attempt).where(Attempt.user_id == membership.user_id)
+            )
+            == 1
+        )
         assert membership.user.age_group == "12-17"
     page = student.get("/en/progress").get_data(as_text=True)
     assert len(re.findall(r'href="/en/attempts/\d+"', page)) == 1
@@ -200,7 +218,9 @@ def test_admin_creates_disables_and_resets_staff_accounts(app, client):
     make_staff(app, "tina")
     log_in_staff(client, "root")
     token = csrf_of(client, "/en/admin/users")
-    created = client.post("/en/admin/users", data={"csrf_token": token, "username": "ed", "display_name": "Ed Itor", "role": "editor"})
+    created = client.post(
+        "/en/admin/users", data={"csrf_token": token, "username": "ed", "display_name": "Ed Itor", "role": "editor"}
+    )
     password = re.search(r'class="code-text big">([^<]+)<', created.get_data(as_text=True)).group(1)
     assert log_in_staff(app.test_client(), "ed", password).status_code == 303
     with app.app_context():

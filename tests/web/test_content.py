@@ -1,4 +1,5 @@
 """The built-in content and `flask content load`: whole, bilingual, neutral, idempotent."""
+
 import re
 import shutil
 from collections import Counter
@@ -37,9 +38,7 @@ def test_each_of_the_eight_safety_messages_is_checked_at_least_three_times(app):
         messages = db.session.scalars(db.select(SafetyMessage)).all()
         assert sorted(m.number for m in messages) == list(range(1, 9))
         published = db.select(Lesson.published_version_id)
-        counts = Counter(
-            db.session.scalars(db.select(Question.message_id).where(Question.version_id.in_(published)))
-        )
+        counts = Counter(db.session.scalars(db.select(Question.message_id).where(Question.version_id.in_(published))))
         for message in messages:
             assert counts[message.id] >= 3, message.key
 
@@ -79,7 +78,7 @@ def test_file_with_a_missing_language_is_refused_naming_lesson_and_field(runner,
 
 def test_missing_choice_translation_is_named(runner, app, content_copy):
     path = sorted((content_copy / "lessons").glob("*.toml"))[0]
-    path.write_text(re.sub(r'^(\s*)text\.en = .*$', r'\1text.en = ""', path.read_text(), count=1, flags=re.M))
+    path.write_text(re.sub(r"^(\s*)text\.en = .*$", r'\1text.en = ""', path.read_text(), count=1, flags=re.M))
     result = runner.invoke(args=["content", "load", "--path", str(content_copy)])
     assert result.exit_code == 1
     assert re.search(r"question '[\w-]+', choice '[\w-]+': field 'text' has no text in language 'en'", result.output)

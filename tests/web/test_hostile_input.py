@@ -1,4 +1,5 @@
 """Random and hostile quiz submissions: never a 500, never a half-written attempt."""
+
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,9 @@ VALUES = st.one_of(
 )
 NAMES = st.one_of(
     st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=12),
-    st.builds(lambda a, b: f"q{a}-{b}" if b else f"q{a}", st.integers(0, 400), st.one_of(st.none(), st.integers(0, 400))),
+    st.builds(
+        lambda a, b: f"q{a}-{b}" if b else f"q{a}", st.integers(0, 400), st.one_of(st.none(), st.integers(0, 400))
+    ),
 )
 
 

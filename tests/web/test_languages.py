@@ -1,5 +1,6 @@
 """Both languages everywhere: every UI string is translated, and no English text
 (UI or content) shows on a Norwegian page."""
+
 import html
 import re
 import subprocess
@@ -91,9 +92,24 @@ def norwegian_pages(client, app) -> dict[str, str]:
 def test_every_ui_string_has_a_norwegian_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "minequiz"],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "minequiz",
+        ],
+        check=True,
+        cwd=ROOT,
     )
     with open(pot, "rb") as handle:
         wanted = {message_key(m) for m in read_po(handle) if m.id}

@@ -1,4 +1,5 @@
 """Reading: the lesson list, a lesson, languages and the language switch."""
+
 import re
 
 import pytest
@@ -8,7 +9,14 @@ from tests.factories import lesson_slugs
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
-    [("en-GB,en;q=0.9", "en"), ("nb-NO,nb;q=0.9", "nb"), ("no", "nb"), ("nn-NO", "nb"), ("fr-FR,de;q=0.5", "nb"), ("", "nb")],
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("nb-NO,nb;q=0.9", "nb"),
+        ("no", "nb"),
+        ("nn-NO", "nb"),
+        ("fr-FR,de;q=0.5", "nb"),
+        ("", "nb"),
+    ],
 )
 def test_root_opens_the_lessons_in_the_browsers_language(client, accept, expected):
     response = client.get("/", headers={"Accept-Language": accept})
@@ -43,7 +51,9 @@ def test_lesson_page_highlights_its_key_safety_messages(client, app):
     assert f'href="/en/lessons/{slug}/quiz?kind=pre"' in page
 
 
-@pytest.mark.parametrize("path", ["/{lang}/", "/{lang}/lessons/{slug}", "/{lang}/lessons/{slug}/quiz", "/{lang}/progress"])
+@pytest.mark.parametrize(
+    "path", ["/{lang}/", "/{lang}/lessons/{slug}", "/{lang}/lessons/{slug}/quiz", "/{lang}/progress"]
+)
 def test_language_switch_keeps_the_same_page(client, app, path):
     slug = lesson_slugs(app)[0]
     page = client.get(path.format(lang="nb", slug=slug)).get_data(as_text=True)

@@ -3,6 +3,7 @@
 Anonymous visitors of staff pages are sent to log in (302); a wrong role is refused (403);
 a class, student or result that is not yours does not exist for you (404).
 """
+
 import pytest
 
 from minequiz.extensions import db
@@ -16,23 +17,48 @@ ROLES = ("anonymous", "student", "other_student", "teacher", "other_teacher", "e
 @pytest.fixture
 def world(app):
     """Two teachers with a class each, a student in each, an editor and an admin."""
-    ids = {name: make_staff(app, name, role) for name, role in
-           [("teacher", "teacher"), ("other_teacher", "teacher"), ("editor", "editor"), ("admin", "admin")]}
+    ids = {
+        name: make_staff(app, name, role)
+        for name, role in [
+            ("teacher", "teacher"),
+            ("other_teacher", "teacher"),
+            ("editor", "editor"),
+            ("admin", "admin"),
+        ]
+    }
     with app.app_context():
         mine = classes.create_classroom(db.session.get(User, ids["teacher"]), "Mine")
         theirs = classes.create_classroom(db.session.get(User, ids["other_teacher"]), "Theirs")
         student = accounts.join_class(mine.join_code, "Ali", "1111", None, {})
-        other = accounts.join_class(theirs.join_code, "Bea", "2222", None, {})
+        accounts.join_class(theirs.join_code, "Bea", "2222", None, {})
         db.session.commit()
-        world = {"class": mine.id, "code": mine.join_code, "other_code": theirs.join_code,
-                 "membership": student.id, "teacher_id": ids["teacher"]}
+        world = {
+            "class": mine.id,
+            "code": mine.join_code,
+            "other_code": theirs.join_code,
+            "membership": student.id,
+            "teacher_id": ids["teacher"],
+        }
     clients = {role: app.test_client() for role in ROLES}
     for role in ("teacher", "other_teacher", "editor", "admin"):
         assert log_in_staff(clients[role], role).status_code == 303
-    for role, code, name, pin in [("student", world["code"], "Ali", "1111"), ("other_student", world["other_code"], "Bea", "2222")]:
+    for role, code, name, pin in [
+        ("student", world["code"], "Ali", "1111"),
+        ("other_student", world["other_code"], "Bea", "2222"),
+    ]:
         client = clients[role]
-        token = client.get("/en/login").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        assert client.post("/en/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": pin}).status_code == 303
+        token = (
+            client.get("/en/login")
+            .get_data(as_text=True)
+            .split('name="csrf_token" type="hidden" value="')[1]
+            .split('"')[0]
+        )
+        assert (
+            client.post(
+                "/en/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": pin}
+            ).status_code
+            == 303
+        )
     submit(clients["student"], open_quiz(clients["student"], app, lesson_slugs(app)[0]))
     with app.app_context():
         world["attempt"] = db.session.scalar(db.select(Attempt.id))
@@ -49,8 +75,19 @@ ROUTES = [
     ("GET", "/en/progress", EVERYONE),
     ("GET", "/en/login", EVERYONE),
     ("GET", "/en/join", EVERYONE),
-    ("GET", "/en/attempts/{attempt}", {"anonymous": 404, "student": 200, "other_student": 404, "teacher": 200,
-                                       "other_teacher": 404, "editor": 404, "admin": 200}),
+    (
+        "GET",
+        "/en/attempts/{attempt}",
+        {
+            "anonymous": 404,
+            "student": 200,
+            "other_student": 404,
+            "teacher": 200,
+            "other_teacher": 404,
+            "editor": 404,
+            "admin": 200,
+        },
+    ),
     ("GET", "/en/teach/", {**STAFF_ONLY, "teacher": 200, "other_teacher": 200, "admin": 200}),
     ("POST", "/en/teach/", {**STAFF_ONLY, "teacher": 422, "other_teacher": 422, "admin": 422}),
     ("GET", "/en/teach/classes/{class}", CLASS_PAGE),
@@ -72,7 +109,11 @@ ROUTES = [
     ("GET", "/en/teach/classes/999999", {**CLASS_PAGE, "teacher": 404, "admin": 404}),
     ("GET", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 200}),
     ("POST", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 422}),
-    ("POST", "/en/admin/users/{teacher_id}/password", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 400}),
+    (
+        "POST",
+        "/en/admin/users/{teacher_id}/password",
+        {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 400},
+    ),
     ("POST", "/en/admin/users/{teacher_id}/active", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 303}),
 ]
 

@@ -1,4 +1,5 @@
 """My progress: scores per lesson, the gain from the pre-test, mastery, and past attempts."""
+
 import re
 
 import pytest
@@ -27,7 +28,9 @@ def test_new_learner_sees_every_lesson_not_started(client, app):
 def test_pretest_then_quiz_shows_first_latest_best_gain_and_mastery(client, app):
     slug = lesson_slugs(app)[0]
     pre = open_quiz(client, app, slug, pre=True)
-    assert "Test yourself first: answer before you read the lesson" in client.get(f"/en/lessons/{slug}/quiz?kind=pre").get_data(as_text=True)
+    assert "Test yourself first: answer before you read the lesson" in client.get(
+        f"/en/lessons/{slug}/quiz?kind=pre"
+    ).get_data(as_text=True)
     first_result = client.get(submit(client, pre, answers=wrong_answers(pre.version)).headers["Location"])
     assert "Now read the lesson" in first_result.get_data(as_text=True)
 

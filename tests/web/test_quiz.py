@@ -1,4 +1,5 @@
 """Taking a quiz: the happy path, and every kind of bad input a learner or a tamperer sends."""
+
 import re
 
 import pytest
@@ -266,7 +267,9 @@ def test_second_post_in_flight_from_a_new_learner_leaves_no_ghost_login(app, slu
     assert remember is None or not remember.value
 
 
-@pytest.mark.parametrize("path", ["/en/attempts/99999999999999999999999999", "/en/attempts/9223372036854775808", "/en/attempts/0"])
+@pytest.mark.parametrize(
+    "path", ["/en/attempts/99999999999999999999999999", "/en/attempts/9223372036854775808", "/en/attempts/0"]
+)
 def test_absurd_result_ids_are_a_404(client, path):
     assert client.get(path).status_code == 404
 
