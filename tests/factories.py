@@ -175,3 +175,22 @@ def seed_class(
                 attempt.submitted_at = (start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None)
         db.session.commit()
         return classroom.id
+
+
+def count_queries(app, client, path: str) -> int:
+    """How many SQL statements one page view runs."""
+    from sqlalchemy import event
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)

@@ -19,13 +19,6 @@ from tests.factories import (
 
 
 @pytest.fixture
-def teacher(app, client):
-    make_staff(app, "tina")
-    assert log_in_staff(client, "tina").status_code == 303
-    return client
-
-
-@pytest.fixture
 def class_code(teacher):
     return create_class(teacher, "5B Ærlighet")[1]
 

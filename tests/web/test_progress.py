@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import lesson_slugs, open_quiz, right_answers, submit, wrong_answers
+from tests.factories import count_queries, lesson_slugs, open_quiz, right_answers, submit, wrong_answers
 
 
 def progress_row(page: str, title: str) -> list[str]:
@@ -94,23 +94,6 @@ def test_safety_message_mastery_comes_from_the_latest_attempts(client, app):
     for number in checked:
         item = re.search(rf"Safety message {number}:.*?<span class=\"figure\">(.*?)</span>", page, re.S)
         assert item and item.group(1) == "100%"
-
-
-def count_queries(app, client, path: str) -> int:
-    from sqlalchemy import event
-
-    from minequiz.extensions import db
-
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 @pytest.mark.parametrize("path", ["/en/", "/en/progress"])

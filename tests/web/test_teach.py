@@ -7,30 +7,21 @@ import json
 import re
 
 import pytest
-from sqlalchemy import event
 
 from minequiz.extensions import db
 from minequiz.models import Attempt, Membership, Response, User
 from tests.factories import (
+    count_queries,
     create_class,
     csrf_of,
     join,
     lesson_slugs,
-    log_in_staff,
-    make_staff,
     open_quiz,
     right_answers,
     seed_class,
     submit,
     wrong_answers,
 )
-
-
-@pytest.fixture
-def teacher(app, client):
-    make_staff(app, "tina")
-    log_in_staff(client, "tina")
-    return client
 
 
 @pytest.fixture
@@ -233,22 +224,6 @@ def test_class_name_is_required(teacher):
     token = csrf_of(teacher, "/nb/teach/")
     response = teacher.post("/nb/teach/", data={"csrf_token": token, "name": ""})
     assert response.status_code == 422 and "Gi klassen et navn." in response.get_data(as_text=True)
-
-
-def count_queries(app, client, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 @pytest.mark.parametrize("page", ["", "/report", "/items", "/overview.csv", "/items.csv"])

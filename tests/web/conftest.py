@@ -1,0 +1,13 @@
+"""Fixtures for the web tests."""
+
+import pytest
+
+from tests.factories import log_in_staff, make_staff
+
+
+@pytest.fixture
+def teacher(app, client):
+    """The test client, logged in as the teacher "tina"."""
+    make_staff(app, "tina")
+    assert log_in_staff(client, "tina").status_code == 303
+    return client
