@@ -58,9 +58,11 @@ def load_content(path: Path) -> None:
 def create_user(name: str, role: str, display_name: str | None) -> None:
     """Create a staff account. The password is asked twice (or read from standard input
     when piped), never taken as an argument."""
+    if not accounts.USERNAME.match(name):
+        raise click.ClickException("A username is 2 to 64 letters, digits, dots, dashes or underscores.")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.ClickException("The password needs at least 10 characters.")
+    if len(password.strip()) < 10:
+        raise click.ClickException("The password needs at least 10 characters (not counting spaces at the ends).")
     try:
         accounts.create_staff(name, password, role, display_name)
         db.session.commit()

@@ -1,7 +1,10 @@
 """Error pages in the reader's language, for every HTTP error; never a bare 500."""
 
+import math
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from .extensions import db
@@ -60,6 +63,11 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if isinstance(error, UserFacingError):
             return render_error(error.code, error.description)
+        if error.code == 429 and getattr(error, "limit", None) is not None:
+            minutes = max(1, math.ceil(error.limit.limit.get_expiry() / 60))
+            return render_error(
+                429, ngettext("Wait %(num)d minute, then try again.", "Wait %(num)d minutes, then try again.", minutes)
+            )
         if error.code in default_exceptions and error.code < 400:
             return error
         return render_error(error.code or 500)

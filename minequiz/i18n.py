@@ -4,6 +4,7 @@ for `/` (remembered language, else the browser's best match, else Norwegian)."""
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import BuildError
 
 # Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
 LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "en": "en"}
@@ -51,9 +52,15 @@ def switch_language_url(language: str) -> str:
     if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         values = dict(request.view_args or {})
         if request.method == "GET":
-            values.update(request.args.to_dict())
+            # Query arguments ride along, unless they would clash with the address itself.
+            values.update(
+                (key, value) for key, value in request.args.items() if not key.startswith("_") and key not in values
+            )
         values["lang"] = language
-        return url_for(endpoint, **values)
+        try:
+            return url_for(endpoint, **values)
+        except (BuildError, ValueError):
+            pass
     return url_for("learn.index", lang=language)
 
 

@@ -4,7 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp
+
+from ..services.accounts import USERNAME
+from ..validators import VisibleText
 
 
 class StaffForm(FlaskForm):
@@ -12,10 +15,10 @@ class StaffForm(FlaskForm):
         _l("Username"),
         validators=[
             InputRequired(message=_l("Fill in this field.")),
-            Regexp(r"^[A-Za-z0-9._-]{2,64}$", message=_l("2 to 64 letters, digits, dots, dashes or underscores.")),
+            Regexp(USERNAME, message=_l("2 to 64 letters, digits, dots, dashes or underscores.")),
         ],
     )
-    display_name = StringField(_l("Full name"), validators=[Length(max=80, message=_l("Use at most 80 characters."))])
+    display_name = StringField(_l("Full name"), validators=[Optional(), VisibleText(80)])
     role = SelectField(
         _l("Role"),
         choices=[

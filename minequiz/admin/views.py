@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import User
 from ..services import accounts
 from ..teach.forms import ActionForm
+from ..teach.views import NOTHING_CHANGED
 from .forms import StaffForm
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
@@ -72,4 +73,6 @@ def toggle_active(user_id: int):
             if user.active
             else _("%(name)s can no longer log in.", name=user.username)
         )
+    else:
+        flash(str(NOTHING_CHANGED))
     return redirect(url_for("admin.users"), code=303)

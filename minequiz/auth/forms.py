@@ -6,8 +6,11 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..validators import VisibleText
+
 PIN_RULE = Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))
 REQUIRED = InputRequired(message=_l("Fill in this field."))
+TOO_LONG = _l("Use at most %(max)d characters.")
 
 
 def options(*pairs) -> list[SelectChoice]:
@@ -15,22 +18,22 @@ def options(*pairs) -> list[SelectChoice]:
 
 
 class StaffLoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)])
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64, message=TOO_LONG)])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200, message=TOO_LONG)])
 
 
 class StudentLoginForm(FlaskForm):
-    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20)])
-    name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=40)])
+    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20, message=TOO_LONG)])
+    name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=40, message=TOO_LONG)])
     pin = PasswordField(_l("Your PIN"), validators=[REQUIRED, PIN_RULE])
 
 
 class JoinForm(FlaskForm):
-    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20)])
+    code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20, message=TOO_LONG)])
     name = StringField(
         _l("Your name"),
         description=_l("The name your teacher will see. Use the same name when you log in again."),
-        validators=[REQUIRED, Length(min=1, max=40, message=_l("Use at most 40 characters."))],
+        validators=[REQUIRED, VisibleText(40)],
     )
     pin = PasswordField(
         _l("Choose a PIN"),
@@ -60,7 +63,3 @@ class JoinForm(FlaskForm):
         choices=options(("yes", _l("Yes")), ("no", _l("No")), ("unsaid", _l("Prefer not to say"))),
         validators=[Optional()],
     )
-
-
-class LogoutForm(FlaskForm):
-    pass

@@ -1,14 +1,18 @@
 """Log in (staff with a password, students with class code + name + PIN), join a class,
-log out. Failed tries are rate-limited per account and per address."""
+log out. Tries are rate-limited per account (every try, counted before it is checked, so
+parallel guesses cannot slip through) and per address (failed tries)."""
+
+import re
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..services import accounts
-from .forms import JoinForm, LogoutForm, StaffLoginForm, StudentLoginForm
+from .forms import JoinForm, StaffLoginForm, StudentLoginForm
 from .learners import current_user_or_none, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
@@ -20,9 +24,10 @@ REFUSALS = {
         "Someone in this class already uses this name. Add a letter, for example the first letter of your family name."
     ),
     "invalid": _l("Fill in a name and a PIN of 4 to 6 digits."),
+    "too-long": _l("Use at most 40 characters."),
     "staff": _l("You are logged in as staff. Log out first to join a class as a student."),
-    "already-member": _l("You are already in this class."),
-    "pin-mismatch": _l("Use the PIN you already have."),
+    "already-member": _l("You are already in this class as %(name)s."),
+    "pin-mismatch": _l("You are logged in as %(name)s. Use your PIN, or log out first if you are someone else."),
 }
 EXPIRED = _l("This page had expired. What you typed is kept: send the form again.")
 
@@ -44,9 +49,13 @@ def student_key() -> str:
     )
 
 
+LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$")
+
+
 def safe_next(default: str) -> str:
+    """Only a path on this site, with no characters a browser would drop or reinterpret."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+    return target if LOCAL_PATH.match(target) else default
 
 
 def home_for(user) -> str:
@@ -70,7 +79,7 @@ def login():
 
 
 @bp.post("/login")
-@limiter.limit("10 per 15 minutes", key_func=staff_key, deduct_when=failed)
+@limiter.limit("10 per 15 minutes", key_func=staff_key)
 @limiter.limit("30 per minute", deduct_when=failed)
 def staff_login():
     form = StaffLoginForm()
@@ -84,7 +93,7 @@ def staff_login():
 
 
 @bp.post("/login/student")
-@limiter.limit("5 per 15 minutes", key_func=student_key, deduct_when=failed)
+@limiter.limit("5 per 15 minutes", key_func=student_key)
 @limiter.limit("60 per minute", deduct_when=failed)
 def student_login():
     form = StudentLoginForm()
@@ -101,7 +110,7 @@ def student_login():
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"], deduct_when=failed)
+@limiter.limit("60 per minute", methods=["POST"])
 def join():
     form = JoinForm(code=request.args.get("code", ""))
     if not form.validate_on_submit():
@@ -119,7 +128,11 @@ def join():
         db.session.commit()
     except accounts.AccountError as refusal:
         db.session.rollback()
-        return render_template("auth/join.html", form=form, notice=REFUSALS[refusal.reason]), 409
+        notice = REFUSALS[refusal.reason] % {"name": learner.display_name if learner else ""}
+        return render_template("auth/join.html", form=form, notice=notice), 409
+    except IntegrityError:  # someone took the same name at the same moment
+        db.session.rollback()
+        return render_template("auth/join.html", form=form, notice=REFUSALS["name-taken"]), 409
     start_session(membership.user, remember=True)
     flash(
         _(
@@ -132,8 +145,8 @@ def join():
 
 @bp.post("/logout")
 def logout():
-    form = LogoutForm()
-    if form.validate_on_submit() and current_user.is_authenticated and current_user.has_credentials:
+    # No CSRF check: logging out must always work, even from a page left open for hours.
+    if current_user.is_authenticated and current_user.has_credentials:
         accounts.end_sessions(current_user)
         db.session.commit()
     logout_user()

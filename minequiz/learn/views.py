@@ -145,6 +145,7 @@ def attempt(attempt_id: int):
         choice_texts={c.id: c.texts[g.lang].text for q in found.version.questions for c in q.choices},
         display_order=content.display_order,
         mastery=mastery(),
+        own=found.user_id == current_learner_id(),
     )
 
 

@@ -14,6 +14,7 @@ from ..models.user import AGE_GROUPS, DISABILITY, GENDERS, new_session_token
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 PIN = re.compile(r"^\d{4,6}$")
+USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 PROFILE_CHOICES = {"age_group": AGE_GROUPS, "gender": GENDERS, "disability": DISABILITY}
 # Hashing something for a missing account too keeps both answers equally slow.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -31,12 +32,20 @@ def normalise_code(text: str) -> str:
     return re.sub(r"[\s-]", "", text or "").upper()
 
 
-def name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+NAME_LENGTH = 40
 
 
 def clean_name(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name or "").split())
+    """A name as stored and shown: NFKC, single spaces, and without invisible characters
+    (zero-width spaces, direction overrides) that would let two names look alike."""
+    visible = "".join(
+        c for c in unicodedata.normalize("NFKC", name or "") if unicodedata.category(c) not in ("Cf", "Cc")
+    )
+    return " ".join(visible.split())
+
+
+def name_key(name: str) -> str:
+    return clean_name(name).casefold()
 
 
 def new_join_code() -> str:
@@ -105,20 +114,17 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     key = name_key(name)
     if not key or not PIN.match(pin or ""):
         raise AccountError("invalid")
-    if (
-        db.session.scalar(
-            db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
-        )
-        is not None
-    ):
-        raise AccountError("name-taken")
+    if len(clean_name(name)) > NAME_LENGTH:
+        raise AccountError("too-long")
     if learner is not None and learner.role != "student":
         raise AccountError("staff")
-    if learner is not None and learner.pin_hash is not None:
-        if any(m.classroom_id == classroom.id for m in learner.memberships):
-            raise AccountError("already-member")
-        if not check_password_hash(learner.pin_hash, pin):
-            raise AccountError("pin-mismatch")
+    if learner is not None and any(m.classroom_id == classroom.id for m in learner.memberships):
+        raise AccountError("already-member")
+    taken = db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
+    if db.session.scalar(taken) is not None:
+        raise AccountError("name-taken")
+    if learner is not None and learner.pin_hash is not None and not check_password_hash(learner.pin_hash, pin):
+        raise AccountError("pin-mismatch")
     student = learner or User(role="student")
     student.display_name = clean_name(name)
     student.pin_hash = student.pin_hash or generate_password_hash(pin)

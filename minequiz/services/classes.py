@@ -14,7 +14,11 @@ def create_classroom(teacher: User, name: str) -> Classroom:
 
 
 def classes_for(user: User) -> list[Classroom]:
-    query = db.select(Classroom).order_by(Classroom.closed, Classroom.name)
+    query = (
+        db.select(Classroom)
+        .options(db.selectinload(Classroom.memberships), db.joinedload(Classroom.teacher))
+        .order_by(Classroom.closed, Classroom.name)
+    )
     if user.role != "admin":
         query = query.where(Classroom.teacher_id == user.id)
     return list(db.session.scalars(query))
@@ -70,8 +74,13 @@ def delete_student(student: User) -> int:
     return deleted
 
 
-def export_student(student: User) -> dict:
-    """Everything stored about a student, as plain data (for a data-access request)."""
+def export_student(student: User, viewer: User) -> dict:
+    """Everything stored about a student, as plain data (for a data-access request).
+
+    An admin gets all of it. A teacher gets the student's results and their own classes,
+    but not the self-reported profile (teachers see that only in groups of five or more)
+    nor other teachers' classes."""
+    is_admin = viewer.role == "admin"
     attempts = db.session.scalars(
         db.select(Attempt)
         .where(Attempt.user_id == student.id)
@@ -83,13 +92,16 @@ def export_student(student: User) -> dict:
             "id": student.id,
             "display_name": student.display_name,
             "created_at": student.created_at.isoformat(),
-            "age_group": student.age_group,
-            "gender": student.gender,
-            "disability": student.disability,
+            **(
+                {"age_group": student.age_group, "gender": student.gender, "disability": student.disability}
+                if is_admin
+                else {}
+            ),
         },
         "classes": [
             {"class": m.classroom.name, "name_in_class": m.display_name, "joined_at": m.joined_at.isoformat()}
             for m in student.memberships
+            if is_admin or m.classroom.teacher_id == viewer.id
         ],
         "attempts": [
             {

@@ -33,12 +33,15 @@ class LessonProgress:
         return next((a.percent for a in self.attempts if a.kind == "pre"), None)
 
     @cached_property
+    def latest_after_reading(self) -> float | None:
+        return next((a.percent for a in reversed(self.attempts) if a.kind == "post"), None)
+
+    @cached_property
     def gain(self) -> float | None:
         """Latest score after reading minus the pre-test score, in percentage points."""
-        after = [a for a in self.attempts if a.kind == "post"]
-        if self.pretest is None or not after:
+        if self.pretest is None or self.latest_after_reading is None:
             return None
-        return after[-1].percent - self.pretest
+        return self.latest_after_reading - self.pretest
 
     @cached_property
     def mastered(self) -> bool:

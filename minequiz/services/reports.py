@@ -138,47 +138,61 @@ class LessonSummary:
     n_gain: int
 
 
+def _summary(lesson: Lesson | None, rows: list) -> LessonSummary:
+    """Means over `rows`, each a LessonProgress (or anything with the same figures)."""
+    started = [r for r in rows if r.best is not None]
+    pres = [r.pretest for r in rows if r.pretest is not None]
+    after = [r.latest_after_reading for r in rows if r.latest_after_reading is not None]
+    gains = [r.gain for r in rows if r.gain is not None]
+    return LessonSummary(
+        lesson,
+        mean([r.best for r in started]),
+        len(started),
+        sum(1 for r in started if r.mastered),
+        mean(pres),
+        len(pres),
+        mean(after),
+        len(after),
+        mean(gains),
+        len(gains),
+    )
+
+
 def lesson_summaries(data: ClassData) -> list[LessonSummary]:
-    """Per lesson: class average of best scores, and pre-test → latest with the gain."""
-    summaries = []
-    for index, lesson in enumerate(data.lessons):
-        rows = [student.lessons[index] for student in data.students]
-        started = [r for r in rows if r.attempts]
-        pres = [r.pretest for r in rows if r.pretest is not None]
-        latest = [r.latest for r in started]
-        gains = [r.gain for r in rows if r.gain is not None]
-        summaries.append(
-            LessonSummary(
-                lesson,
-                mean([r.best for r in started]),
-                len(started),
-                sum(1 for r in started if r.mastered),
-                mean(pres),
-                len(pres),
-                mean(latest),
-                len(latest),
-                mean(gains),
-                len(gains),
+    """Per lesson: the class average of best scores; the mean score before reading, the
+    mean latest score after reading and the mean gain, each over the students who have it."""
+    return [
+        _summary(lesson, [student.lessons[index] for student in data.students])
+        for index, lesson in enumerate(data.lessons)
+    ]
+
+
+@dataclass
+class StudentFigures:
+    """One student's figures averaged over their lessons, so a class total counts
+    each student once."""
+
+    best: float | None
+    pretest: float | None
+    latest_after_reading: float | None
+    gain: float | None
+    mastered: bool = False
+
+
+def class_gain(data: ClassData) -> LessonSummary:
+    """All lessons together: each student's mean over their lessons, then the class mean."""
+    rows = []
+    for student in data.students:
+        lessons = student.lessons
+        rows.append(
+            StudentFigures(
+                mean([r.best for r in lessons if r.best is not None]),
+                mean([r.pretest for r in lessons if r.pretest is not None]),
+                mean([r.latest_after_reading for r in lessons if r.latest_after_reading is not None]),
+                mean([r.gain for r in lessons if r.gain is not None]),
             )
         )
-    return summaries
-
-
-def class_gain(summaries: list[LessonSummary]) -> LessonSummary | None:
-    """All lessons together, each student-lesson pair counting once."""
-
-    def pooled(value: str, count: str) -> tuple[float | None, int]:
-        n = sum(getattr(s, count) for s in summaries)
-        total = sum(getattr(s, value) * getattr(s, count) for s in summaries if getattr(s, value) is not None)
-        return (total / n if n else None), n
-
-    pre, n_pre = pooled("pre", "n_pre")
-    latest, n_latest = pooled("latest", "n_latest")
-    gain, n_gain = pooled("gain", "n_gain")
-    best, n_started = pooled("average_best", "n_started")
-    return LessonSummary(
-        None, best, n_started, sum(s.n_mastered for s in summaries), pre, n_pre, latest, n_latest, gain, n_gain
-    )
+    return _summary(None, rows)
 
 
 def sort_students(data: ClassData, key: str, descending: bool) -> list[StudentRow]:
@@ -283,6 +297,8 @@ class GroupRow:
     average: float | None = None
     gain: float | None = None
     hidden: bool = False
+    # Hidden only so that a smaller hidden group cannot be worked out from it.
+    shields_smaller: bool = False
 
 
 def group_rows(data: ClassData) -> dict[str, list[GroupRow]]:
@@ -303,7 +319,7 @@ def group_rows(data: ClassData) -> dict[str, list[GroupRow]]:
         hidden = [r for r in rows if r.hidden]
         shown = sorted((r for r in rows if not r.hidden), key=lambda r: r.n)
         if len(hidden) == 1 and shown:
-            shown[0].hidden = True
+            shown[0].hidden = shown[0].shields_smaller = True
         for row in rows:
             if row.hidden:
                 row.average = row.gain = None

@@ -3,16 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
+
+from ..validators import VisibleText
 
 
 class ClassForm(FlaskForm):
     name = StringField(
         _l("Name of the class"),
-        validators=[
-            InputRequired(message=_l("Give the class a name.")),
-            Length(max=120, message=_l("Use at most 120 characters.")),
-        ],
+        validators=[InputRequired(message=_l("Give the class a name.")), VisibleText(120)],
     )
 
 

@@ -15,7 +15,7 @@ from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..i18n import signed_number
+from ..i18n import LANGUAGE_NAMES, signed_number
 from ..services.reports import lesson_summaries
 
 
@@ -67,34 +67,45 @@ def _format_cell(kind: str, value) -> Markup:
         return html
     if kind == "gain":
         return escape("–" if value is None else _("%(points)s percentage points", points=signed_number(rounded(value))))
+    if kind == "index":
+        return escape("–" if value is None else signed_number(rounded(value)))
     return escape(percent_text(value))
 
 
+def score_columns(table: Table) -> set[int]:
+    """The columns that hold lesson cells; each is three columns in a CSV file."""
+    return {index for row in table.rows for index, (kind, _value) in enumerate(row) if kind == "score"}
+
+
 def csv_headers(table: Table) -> list[str]:
+    scores = score_columns(table)
     headers = []
     for index, header in enumerate(table.headers):
         kinds = {row[index][0] for row in table.rows + table.footer if index < len(row)}
-        if "score" in kinds:
+        if index in scores:
             headers += [f"{header}: {_('Best')} (%)", f"{header}: {_('Attempts')}", f"{header}: {_('Mastered')}"]
-        elif kinds & {"percent"}:
+        elif "percent" in kinds:
             headers.append(f"{header} (%)")
         else:
             headers.append(header)
     return headers
 
 
-def csv_cells(row: list[tuple]) -> list[str]:
+def csv_cells(row: list[tuple], scores: set[int] = frozenset()) -> list[str]:
     cells = []
-    for kind, value in row:
+    for index, (kind, value) in enumerate(row):
         if kind == "score":
             best, attempts, mastered = value
             cells += ["" if best is None else str(rounded(best)), str(attempts), _("Yes") if mastered else _("No")]
-        elif kind == "percent":
+            continue
+        if kind == "percent":
             cells.append("" if value is None else str(rounded(value)))
-        elif kind == "gain":
+        elif kind in ("gain", "index"):
             cells.append("" if value is None else f"{rounded(value):+d}")
         else:
             cells.append("" if value is None else defuse(str(value)))
+        if index in scores:  # a total under a lesson: its figure under "best", the rest empty
+            cells += ["", ""]
     return cells
 
 
@@ -109,8 +120,9 @@ def csv_bytes(table: Table, language: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if language == "nb" else ",", lineterminator="\r\n")
     writer.writerow([defuse(header) for header in csv_headers(table)])
+    scores = score_columns(table)
     for row in table.rows + table.footer:
-        writer.writerow(csv_cells(row))
+        writer.writerow(csv_cells(row, scores))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -148,7 +160,7 @@ def gain_table(summaries, total, language: str) -> Table:
             _("Lesson"),
             _("Mean score before reading"),
             _("Students"),
-            _("Mean latest score"),
+            _("Mean latest score after reading"),
             _("Students"),
             _("Mean gain"),
             _("Students"),
@@ -197,7 +209,7 @@ def items_table(rows, language: str) -> Table:
                 ("count", row.version.number),
                 ("text", row.question.texts[language].prompt),
                 ("percent", row.stats.facility),
-                ("gain", row.stats.discrimination),
+                ("index", row.stats.discrimination),
                 ("count", row.stats.n),
                 ("text", note),
             ]
@@ -215,7 +227,8 @@ def group_table(field_name: str, rows, labels: dict[str, str]) -> Table:
     for row in rows:
         name = labels.get(row.value, row.value)
         if row.hidden:
-            table.rows.append([("text", name), ("text", _("Hidden: fewer than 5")), ("percent", None), ("gain", None)])
+            why = _("Hidden to protect a smaller group") if row.shields_smaller else _("Hidden: fewer than 5")
+            table.rows.append([("text", name), ("text", why), ("percent", None), ("gain", None)])
         else:
             table.rows.append([("text", name), ("count", row.n), ("percent", row.average), ("gain", row.gain)])
     return table
@@ -235,7 +248,7 @@ def student_table(rows, language: str) -> Table:
                 ("text", attempt.version.texts[language].title),
                 ("text", kind),
                 ("percent", attempt.percent),
-                ("text", attempt.locale),
+                ("text", LANGUAGE_NAMES.get(attempt.locale, attempt.locale)),
             ]
         )
         table.links.append(str(attempt.id))

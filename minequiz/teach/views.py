@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.roles import require_roles
@@ -15,6 +16,7 @@ from .forms import ActionForm, ClassForm
 bp = Blueprint("teach", __name__, url_prefix="/<lang>/teach")
 bp.before_request(require_roles("teacher", "admin"))
 
+NOTHING_CHANGED = _l("This page had expired, so nothing was changed. Try again.")
 CSV_TABLES = ("overview", "gain", "messages", "items", "groups-age_group", "groups-gender", "groups-disability")
 
 
@@ -109,6 +111,8 @@ def new_code(class_id: int):
         classes.regenerate_code(classroom)
         db.session.commit()
         flash(_("The class has a new code. The old code no longer works."))
+    else:
+        flash(str(NOTHING_CHANGED))
     return redirect(url_for("teach.overview", class_id=class_id), code=303)
 
 
@@ -123,6 +127,8 @@ def toggle_closed(class_id: int):
             if classroom.closed
             else _("The class is open for joining again.")
         )
+    else:
+        flash(str(NOTHING_CHANGED))
     return redirect(url_for("teach.overview", class_id=class_id), code=303)
 
 
@@ -138,7 +144,7 @@ def report(class_id: int):
         "teach/report.html",
         classroom=classroom,
         data=data,
-        gain=tables.gain_table(summaries, reports.class_gain(summaries), g.lang),
+        gain=tables.gain_table(summaries, reports.class_gain(data), g.lang),
         messages=tables.messages_table(shares, g.lang),
         message_chart=charts.bar_chart(
             [(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
@@ -163,7 +169,7 @@ def build_table(classroom, name: str):
         return tables.overview_table(data, reports.sort_students(data, "name", False), g.lang)
     if name == "gain":
         summaries = reports.lesson_summaries(data)
-        return tables.gain_table(summaries, reports.class_gain(summaries), g.lang)
+        return tables.gain_table(summaries, reports.class_gain(data), g.lang)
     if name == "messages":
         return tables.messages_table(reports.message_shares(data), g.lang)
     if name == "items":
@@ -225,7 +231,7 @@ def reset_pin(class_id: int, membership_id: int):
 def student_data(class_id: int, membership_id: int):
     classroom = classroom_or_404(class_id)
     membership = membership_or_404(classroom, membership_id)
-    response = current_app.json.response(classes.export_student(membership.user))
+    response = current_app.json.response(classes.export_student(membership.user, current_user))
     response.headers["Content-Disposition"] = f'attachment; filename="student-{membership.user_id}.json"'
     return response
 

@@ -227,3 +227,77 @@ def test_admin_creates_disables_and_resets_staff_accounts(app, client):
     assert re.search(r'class="code-text big">([^<]+)<', page)
     duplicate = client.post("/en/admin/users", data={"csrf_token": token, "username": "TINA", "role": "teacher"})
     assert duplicate.status_code == 409
+
+
+def test_parallel_pin_guesses_cannot_pass_the_limit(app, class_code):
+    from concurrent.futures import ThreadPoolExecutor
+
+    join(app.test_client(), class_code, "Frode", "6699")
+    guesser = app.test_client()
+    token = csrf_of(guesser, "/en/login")
+    cookie = guesser.get_cookie("session").value
+
+    def guess(pin: int) -> int:
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        data = {"csrf_token": token, "code": class_code, "name": "Frode", "pin": f"{pin:04d}"}
+        return client.post("/en/login/student", data=data).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(6640, 6700)))
+    assert sum(1 for status in statuses if status != 429) <= 5
+    assert 303 not in statuses
+
+
+def test_logout_without_a_form_token_still_ends_every_session(app, client):
+    make_staff(app, "tina")
+    log_in_staff(client, "tina")
+    copy = client.get_cookie("session").value
+    assert client.post("/en/logout").status_code == 303
+    client.set_cookie("session", copy)
+    assert client.get("/en/teach/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/%0A/evil.example", "/%09/evil.example/", "//evil.example", "/\\evil.example"])
+def test_login_never_redirects_off_site(app, client, target):
+    make_staff(app, "tina")
+    token = csrf_of(client, "/en/login")
+    response = client.post(
+        f"/en/login?next={target}",
+        data={"csrf_token": token, "username": "tina", "password": "correct horse battery"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/en/teach/"
+
+
+def test_look_alike_names_are_the_same_name(app, class_code):
+    assert join(app.test_client(), class_code, "Åse").status_code == 303
+    assert join(app.test_client(), class_code, "Åse\u200b").status_code == 409
+    assert join(app.test_client(), class_code, "\u202eÅse").status_code == 409
+    assert join(app.test_client(), class_code, "\u200b\u200b", lang="nb").status_code == 422
+
+
+def test_a_student_logged_in_on_a_shared_device_is_named_when_joining_again(app, class_code):
+    device = app.test_client()
+    join(device, class_code, "Ali", "1111")
+    response = join(device, class_code, "Bea", "2222", lang="nb")
+    assert response.status_code == 409
+    assert "Du er allerede med i denne klassen som Ali." in response.get_data(as_text=True)
+
+
+def test_cli_refuses_odd_usernames_and_blank_passwords(runner):
+    assert runner.invoke(
+        args=["user", "create", "  ", "--role", "teacher"], input="long enough!\nlong enough!\n"
+    ).exit_code
+    assert runner.invoke(args=["user", "create", "bad <x>", "--role", "teacher"], input="long enough!\n" * 2).exit_code
+    blank = " " * 12 + "\n"
+    assert runner.invoke(args=["user", "create", "bo", "--role", "teacher"], input=blank * 2).exit_code
+
+
+def test_too_many_tries_says_how_long_to_wait(app, class_code):
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/en/login/student", data={"code": class_code, "name": "Nobody", "pin": "0000"})
+    response = client.post("/nb/login/student", data={"code": class_code, "name": "Nobody", "pin": "0000"})
+    assert response.status_code == 429
+    assert "Vent 15 minutter, og prøv igjen." in response.get_data(as_text=True)

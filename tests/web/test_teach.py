@@ -16,6 +16,8 @@ from tests.factories import (
     csrf_of,
     join,
     lesson_slugs,
+    log_in_staff,
+    make_staff,
     open_quiz,
     right_answers,
     seed_class,
@@ -135,21 +137,30 @@ def test_groups_of_five_are_shown_and_a_lone_small_group_takes_the_next_with_it(
         assert all(int(r[1]) >= 5 for r in shown)
 
 
-def expected_csv_cells(cells: list[str]) -> list[str]:
-    """What the CSV should hold for cells as shown on screen: the same numbers, no units."""
+SCORE_CELL = re.compile(r"(\d+)\s?% (\d+) (?:attempts?|forsøk)( Mastered| Mestret)?")
+NOT_STARTED = ("Not started", "Ikke startet")
+
+
+def expected_csv_cells(cells: list[str], lesson_columns: set[int]) -> list[str]:
+    """What the CSV should hold for cells as shown on screen: the same numbers, no units;
+    a lesson column is three in the file (best, attempts, mastered)."""
     expected = []
-    for cell in cells:
-        score = re.fullmatch(r"(\d+)\s?% (\d+) (?:attempts?|forsøk)( Mastered| Mestret)?", cell)
+    for index, cell in enumerate(cells):
+        score = SCORE_CELL.fullmatch(cell)
         if score:
             expected += [score.group(1), score.group(2), "Yes" if score.group(3) else "No"]
-        elif cell in ("Not started", "Ikke startet"):
+            continue
+        if cell in NOT_STARTED:
             expected += ["", "0", "No"]
-        elif cell == "–":
+            continue
+        if cell == "–":
             expected.append("")
-        elif re.fullmatch(r"[+-−]?\d+\s?(%|percentage points|prosentpoeng)", cell):
-            expected.append(re.match(r"[+-−]?\d+", cell).group(0).replace("−", "-"))
+        elif re.fullmatch(r"[+−-]?\d+(\s?%| percentage points| prosentpoeng)?", cell):
+            expected.append(re.match(r"[+−-]?\d+", cell).group(0).replace("−", "-"))
         else:
             expected.append(cell)
+        if index in lesson_columns:
+            expected += ["", ""]
     return expected
 
 
@@ -165,8 +176,9 @@ def test_csv_exports_match_the_screen(app, teacher, class_with_students, lang, d
     rows = csv_rows(response, delimiter)
     assert len(rows) == len(screen) > 1
     yes_no = {"Yes": "Ja", "No": "Nei"} if lang == "nb" else {}
+    lesson_columns = {i for row in screen[1:] for i, c in enumerate(row) if SCORE_CELL.fullmatch(c) or c in NOT_STARTED}
     for shown, exported in zip(screen[1:], rows[1:], strict=True):
-        assert exported == [yes_no.get(c, c) for c in expected_csv_cells(shown)]
+        assert exported == [yes_no.get(c, c) for c in expected_csv_cells(shown, lesson_columns)]
 
 
 def test_csv_keeps_norwegian_letters(teacher, class_with_students):
@@ -188,11 +200,18 @@ def test_teacher_opens_a_students_result_as_the_student_saw_it(app, teacher, cla
 def test_export_all_data_of_a_student(app, teacher, class_with_students):
     with app.app_context():
         membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Ali"))
-    response = teacher.get(f"/en/teach/classes/{class_with_students}/students/{membership.id}/data.json")
-    data = json.loads(response.data)
-    assert data["student"]["display_name"] == "Ali" and data["student"]["gender"] == "male"
+    path = f"/en/teach/classes/{class_with_students}/students/{membership.id}/data.json"
+    data = json.loads(teacher.get(path).data)
+    assert data["student"]["display_name"] == "Ali"
+    assert [c["class"] for c in data["classes"]] == ["Klasse 5B"]
     assert [a["kind"] for a in data["attempts"]] == ["pre", "post"]
     assert all(len(a["responses"]) >= 5 for a in data["attempts"])
+    # The self-reported profile is for groups of five or more, never one named student.
+    assert "gender" not in data["student"]
+    make_staff(app, "root", role="admin")
+    admin = app.test_client()
+    log_in_staff(admin, "root")
+    assert json.loads(admin.get(path).data)["student"]["gender"] == "male"
 
 
 def test_delete_a_student_with_all_their_attempts(app, teacher, class_with_students):
@@ -244,3 +263,26 @@ def test_csv_never_carries_a_spreadsheet_formula(app, teacher):
     rows = csv_rows(teacher.get(f"/en/teach/classes/{class_id}/overview.csv"), ",")
     names = [row[0] for row in rows[1:-1]]
     assert sorted(names) == sorted(["'+cmd|' /C calc'!A0", '\'=HYPERLINK("http://example.invalid","x")'])
+
+
+@pytest.mark.parametrize("query", ["?_method=POST", "?class_id=abc", "?lang=xx&sort=name"])
+def test_odd_query_strings_still_give_the_page(teacher, class_with_students, query):
+    assert teacher.get(f"/en/teach/classes/{class_with_students}{query}").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "x" * 121])
+def test_class_needs_a_visible_name(teacher, name):
+    token = csrf_of(teacher, "/en/teach/")
+    assert teacher.post("/en/teach/", data={"csrf_token": token, "name": name}).status_code == 422
+
+
+def test_an_expired_button_says_nothing_changed(teacher, class_with_students):
+    response = teacher.post(f"/nb/teach/classes/{class_with_students}/code", follow_redirects=True)
+    assert "Siden var utløpt, så ingenting ble endret." in response.get_data(as_text=True)
+
+
+def test_overview_csv_puts_the_class_average_under_each_lessons_best_column(teacher, class_with_students):
+    rows = csv_rows(teacher.get(f"/en/teach/classes/{class_with_students}/overview.csv"), ",")
+    header, footer = rows[0], rows[-1]
+    assert len(footer) == len(header)
+    assert footer[header.index(next(h for h in header if h.endswith(": Best (%)")))] == "100"
