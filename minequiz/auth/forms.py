@@ -6,6 +6,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..services.accounts import PROFILE_CHOICES
 from ..validators import VisibleText
 
 PIN_RULE = Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))
@@ -13,8 +14,24 @@ REQUIRED = InputRequired(message=_l("Fill in this field."))
 TOO_LONG = _l("Use at most %(max)d characters.")
 
 
-def options(*pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in (("", _l("Choose…")),) + pairs]
+# How the self-reported answers read, on the join form and in the teachers' group tables.
+PROFILE_LABELS = {
+    "under-12": _l("Under 12"),
+    "12-17": _l("12 to 17"),
+    "18-59": _l("18 to 59"),
+    "60-plus": _l("60 or older"),
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "unsaid": _l("Prefer not to say"),
+}
+
+
+def profile_options(field: str) -> list[SelectChoice]:
+    values = PROFILE_CHOICES[field]
+    return [SelectChoice("", _l("Choose…"))] + [SelectChoice(value, PROFILE_LABELS[value]) for value in values]
 
 
 class StaffLoginForm(FlaskForm):
@@ -40,26 +57,8 @@ class JoinForm(FlaskForm):
         description=_l("4 to 6 digits. You need it to log in on another device."),
         validators=[REQUIRED, PIN_RULE],
     )
-    age_group = SelectField(
-        _l("Age group (optional)"),
-        choices=options(
-            ("under-12", _l("Under 12")),
-            ("12-17", _l("12 to 17")),
-            ("18-59", _l("18 to 59")),
-            ("60-plus", _l("60 or older")),
-            ("unsaid", _l("Prefer not to say")),
-        ),
-        validators=[Optional()],
-    )
-    gender = SelectField(
-        _l("Gender (optional)"),
-        choices=options(
-            ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other")), ("unsaid", _l("Prefer not to say"))
-        ),
-        validators=[Optional()],
-    )
+    age_group = SelectField(_l("Age group (optional)"), choices=profile_options("age_group"), validators=[Optional()])
+    gender = SelectField(_l("Gender (optional)"), choices=profile_options("gender"), validators=[Optional()])
     disability = SelectField(
-        _l("Do you have a disability? (optional)"),
-        choices=options(("yes", _l("Yes")), ("no", _l("No")), ("unsaid", _l("Prefer not to say"))),
-        validators=[Optional()],
+        _l("Do you have a disability? (optional)"), choices=profile_options("disability"), validators=[Optional()]
     )

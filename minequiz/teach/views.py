@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.forms import PROFILE_LABELS
 from ..auth.roles import require_roles
 from ..errors import fail
 from ..extensions import db
@@ -21,18 +22,8 @@ CSV_TABLES = ("overview", "gain", "messages", "items", "groups-age_group", "grou
 
 
 def group_labels() -> dict[str, str]:
-    return {
-        "under-12": _("Under 12"),
-        "12-17": _("12 to 17"),
-        "18-59": _("18 to 59"),
-        "60-plus": _("60 or older"),
-        "female": _("Female"),
-        "male": _("Male"),
-        "other": _("Other"),
-        "yes": _("Yes"),
-        "no": _("No"),
-        "unsaid": _("Not given"),
-    }
+    # In a report, an answer nobody gave and "prefer not to say" are one group.
+    return {**{value: str(label) for value, label in PROFILE_LABELS.items()}, "unsaid": _("Not given")}
 
 
 def classroom_or_404(class_id: int):
