@@ -103,6 +103,33 @@ def compile_catalogues() -> None:
     _pybabel("compile", "-d", str(TRANSLATIONS_DIR))
 
 
+@translate_cli.command("coverage")
+def coverage() -> None:
+    """List the UI strings each catalogue has not translated yet; fails if there are any."""
+    from babel.messages.pofile import read_po
+
+    missing_total = 0
+    for po in sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")):
+        language = po.parent.parent.name
+        with open(po, "rb") as handle:
+            catalogue = read_po(handle, locale=language)
+        missing = [
+            m
+            for m in catalogue
+            if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+        ]
+        total = sum(1 for m in catalogue if m.id)
+        # English is the source language: its msgids are the text, an empty msgstr is fine.
+        if language == "en":
+            missing = [m for m in missing if m.fuzzy]
+        click.echo(f"{language}: {total - len(missing)} of {total} translated")
+        for message in missing:
+            click.echo(f"  - {message.id if isinstance(message.id, str) else message.id[0]}")
+        missing_total += len(missing)
+    if missing_total:
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(translate_cli)

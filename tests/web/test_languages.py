@@ -138,3 +138,20 @@ def test_no_english_shows_on_a_norwegian_page(client, app):
 @pytest.mark.parametrize("path", ["/nb/", "/en/", "/nb/progress"])
 def test_page_declares_its_language(client, path):
     assert f'<html lang="{path[1:3]}">' in client.get(path).get_data(as_text=True)
+
+
+def test_translation_coverage_report(runner, tmp_path, monkeypatch):
+    import shutil
+
+    import minequiz.cli
+
+    result = runner.invoke(args=["translate", "coverage"])
+    assert result.exit_code == 0 and "nb: " in result.output
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, copy)
+    po = copy / "nb" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text().replace('msgstr "Send svarene mine"', 'msgstr ""'))
+    monkeypatch.setattr(minequiz.cli, "TRANSLATIONS_DIR", copy)
+    result = runner.invoke(args=["translate", "coverage"])
+    assert result.exit_code == 1
+    assert "  - Send my answers" in result.output
