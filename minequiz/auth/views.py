@@ -52,6 +52,14 @@ def student_key() -> str:
 LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$")
 
 
+def no_account_named() -> bool:
+    """A form without a username (or class code and name) counts only against its address."""
+    return not (
+        request.form.get("username", "").strip()
+        or (request.form.get("code", "").strip() and request.form.get("name", "").strip())
+    )
+
+
 def safe_next(default: str) -> str:
     """Only a path on this site, with no characters a browser would drop or reinterpret."""
     target = request.args.get("next", "")
@@ -79,7 +87,7 @@ def login():
 
 
 @bp.post("/login")
-@limiter.limit("10 per 15 minutes", key_func=staff_key)
+@limiter.limit("10 per 15 minutes", key_func=staff_key, exempt_when=no_account_named)
 @limiter.limit("30 per minute", deduct_when=failed)
 def staff_login():
     form = StaffLoginForm()
@@ -93,7 +101,7 @@ def staff_login():
 
 
 @bp.post("/login/student")
-@limiter.limit("5 per 15 minutes", key_func=student_key)
+@limiter.limit("5 per 15 minutes", key_func=student_key, exempt_when=no_account_named)
 @limiter.limit("60 per minute", deduct_when=failed)
 def student_login():
     form = StudentLoginForm()

@@ -33,6 +33,7 @@ def world(app):
         accounts.join_class(theirs.join_code, "Bea", "2222", None, {})
         db.session.commit()
         world = {
+            "slug": lesson_slugs(app)[0],
             "class": mine.id,
             "code": mine.join_code,
             "other_code": theirs.join_code,
@@ -71,7 +72,20 @@ CLASS_PAGE = {**STAFF_ONLY, "teacher": 200, "other_teacher": 404, "admin": 200}
 EVERYONE = {role: 200 for role in ROLES}
 
 ROUTES = [
+    ("GET", "/", {role: 302 for role in ROLES}),
+    ("GET", "/healthz", EVERYONE),
+    ("GET", "/robots.txt", EVERYONE),
+    ("GET", "/favicon.ico", {role: 301 for role in ROLES}),
+    ("GET", "/static/site.css", EVERYONE),
     ("GET", "/en/", EVERYONE),
+    ("GET", "/en/lessons/{slug}", EVERYONE),
+    ("GET", "/en/lessons/{slug}/quiz", EVERYONE),
+    ("POST", "/en/lessons/{slug}/quiz", {role: 400 for role in ROLES}),
+    ("POST", "/en/lessons/{slug}/quiz/answers", {role: 400 for role in ROLES}),
+    ("POST", "/en/login", {role: 422 for role in ROLES}),
+    ("POST", "/en/login/student", {role: 422 for role in ROLES}),
+    ("POST", "/en/join", {role: 422 for role in ROLES}),
+    ("POST", "/en/logout", {role: 303 for role in ROLES}),
     ("GET", "/en/progress", EVERYONE),
     ("GET", "/en/login", EVERYONE),
     ("GET", "/en/join", EVERYONE),
@@ -106,6 +120,7 @@ ROUTES = [
     ("GET", "/en/teach/classes/{class}/students/{membership}/data.json", CLASS_PAGE),
     ("POST", "/en/teach/classes/{class}/students/{membership}/pin", {**CLASS_PAGE, "teacher": 400, "admin": 400}),
     ("GET", "/en/teach/classes/{class}/students/{membership}/delete", CLASS_PAGE),
+    ("POST", "/en/teach/classes/{class}/students/{membership}/delete", CLASS_PAGE),
     ("GET", "/en/teach/classes/999999", {**CLASS_PAGE, "teacher": 404, "admin": 404}),
     ("GET", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 200}),
     ("POST", "/en/admin/users", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 422}),
@@ -133,3 +148,16 @@ def test_an_editor_sees_no_student_data(world):
     editor = world["clients"]["editor"]
     page = editor.get("/en/").get_data(as_text=True)
     assert "My classes" not in page and "Ali" not in page
+
+
+def test_the_table_above_covers_every_route(app):
+    """A new route must be added to ROUTES, with who may use it."""
+    adapter = app.url_map.bind("localhost")
+    ids = {"slug": "a-lesson", "class": 1, "membership": 1, "attempt": 1, "teacher_id": 1}
+    covered = {
+        (method, adapter.match(path.format(**ids), method=method, return_rule=True)[0].rule)
+        for method, path, _ in ROUTES
+    }
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, rule.rule) in covered, f"{method} {rule.rule} has no expected statuses"
