@@ -46,13 +46,13 @@ def fail(code: int, message) -> None:
 
 
 def render_error(code: int, message=None):
-    code = code if code in TITLES else 500
+    fallback = 400 if 400 <= code < 500 else 500
     return (
         render_template(
             "errors/error.html",
             code=code,
-            title=TITLES[code],
-            message=message or MESSAGES[code],
+            title=TITLES.get(code, TITLES[fallback]),
+            message=message or MESSAGES.get(code, MESSAGES[fallback]),
         ),
         code,
     )

@@ -47,21 +47,28 @@ def select_locale() -> str:
 
 
 def switch_language_url(language: str) -> str:
-    """The same page in another language (GET), or the lesson list if there is none."""
+    """The same page in another language, or the lesson list if that page cannot be opened
+    with a plain link (a form's target, say)."""
     endpoint = request.endpoint
-    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang") and opens_with_get(endpoint):
         values = dict(request.view_args or {})
         if request.method == "GET":
-            # Query arguments ride along, unless they would clash with the address itself.
+            # Query arguments ride along, unless they would clash with url_for or the address.
             values.update(
-                (key, value) for key, value in request.args.items() if not key.startswith("_") and key not in values
+                (key, value)
+                for key, value in request.args.items()
+                if key.isidentifier() and not key.startswith("_") and key not in values and key != "endpoint"
             )
         values["lang"] = language
         try:
             return url_for(endpoint, **values)
-        except (BuildError, ValueError):
+        except (BuildError, ValueError, TypeError):
             pass
     return url_for("learn.index", lang=language)
+
+
+def opens_with_get(endpoint: str) -> bool:
+    return any("GET" in rule.methods for rule in current_app.url_map.iter_rules(endpoint))
 
 
 def signed_number(value: float) -> str:

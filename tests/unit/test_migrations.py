@@ -36,11 +36,12 @@ def test_migrations_keep_existing_data_up_and_down(tmp_path):
             connection.exec_driver_sql("INSERT INTO user (id, role, created_at) VALUES (1, 'student', '2026-01-01')")
             connection.exec_driver_sql("INSERT INTO lesson (id, slug, position) VALUES (1, 'l', 1)")
             connection.exec_driver_sql(
-                "INSERT INTO lesson_version (id, lesson_id, number, created_at, source_hash) VALUES (1, 1, 1, '2026-01-01', 'x')"
+                "INSERT INTO lesson_version (id, lesson_id, number, created_at, source_hash)"
+                " VALUES (1, 1, 1, '2026-01-01', 'x')"
             )
             connection.exec_driver_sql(
-                "INSERT INTO attempt (id, user_id, version_id, locale, kind, started_at, submitted_at, score, max_score,"
-                " client_token) VALUES (1, 1, 1, 'nb', 'post', '2026-01-01', '2026-01-01', 1, 1, 't')"
+                "INSERT INTO attempt (id, user_id, version_id, locale, kind, started_at, submitted_at, score,"
+                " max_score, client_token) VALUES (1, 1, 1, 'nb', 'post', '2026-01-01', '2026-01-01', 1, 1, 't')"
             )
         upgrade()
         with db.engine.connect() as connection:

@@ -120,3 +120,20 @@ def test_robots_and_favicon_answer(client):
 
 def test_trailing_slash_opens_the_same_page(client):
     assert client.get("/en/progress/").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?endpoint=x", "?_method=POST", "?lang=xx", "?a-b=1", "?slug=other"])
+def test_odd_query_arguments_never_break_a_page(client, app, query):
+    slug = lesson_slugs(app)[0]
+    for path in ("/en/", f"/en/lessons/{slug}", "/en/login", "/en/progress"):
+        assert client.get(path + query).status_code == 200
+
+
+def test_an_unusual_error_keeps_its_code(client):
+    response = client.get("/static/site.css", headers={"Range": "bytes=999999-"})
+    assert response.status_code == 416
+
+
+def test_language_switch_on_a_form_result_leads_to_a_page(client):
+    page = client.post("/nb/login/student", data={}).get_data(as_text=True)
+    assert 'href="/en/" hreflang="en"' in page
