@@ -12,6 +12,7 @@ from functools import cached_property
 
 from ..extensions import db
 from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
+from .accounts import PROFILE_CHOICES
 from .content import published_lessons
 from .progress import LessonProgress, lesson_progress
 from .statistics import ItemStatistics, item_statistics, mean
@@ -302,26 +303,27 @@ class GroupRow:
 
 
 def group_rows(data: ClassData) -> dict[str, list[GroupRow]]:
-    """Averages by age group, gender and disability. A group of fewer than five students
-    is hidden, and when only one group would be hidden the next smallest is hidden too,
-    so that no one's figures can be worked out from the others."""
+    """Averages by age group, gender and disability. Every possible group is listed, so a
+    hidden row never tells that someone gave that answer. A group of fewer than five
+    students is hidden, and when the hidden students would all be in one group, the next
+    smallest group is hidden too, so that no one's figures can be worked out."""
     result = {}
     for name in PROFILE_FIELDS:
-        groups: dict[str | None, list[StudentRow]] = defaultdict(list)
+        groups: dict[str, list[StudentRow]] = {value: [] for value in PROFILE_CHOICES[name]}
         for student in data.students:
             value = getattr(student.membership.user, name)
-            groups["unsaid" if value is None else value].append(student)
+            groups[value if value in groups else "unsaid"].append(student)
         rows = []
         for value, students in groups.items():
             gains = [r.gain for s in students for r in s.lessons if r.gain is not None]
             averages = [s.average for s in students if s.average is not None]
             rows.append(GroupRow(name, value, len(students), mean(averages), mean(gains), len(students) < MIN_GROUP))
-        hidden = [r for r in rows if r.hidden]
+        hidden_with_students = [r for r in rows if r.hidden and r.n]
         shown = sorted((r for r in rows if not r.hidden), key=lambda r: r.n)
-        if len(hidden) == 1 and shown:
+        if len(hidden_with_students) == 1 and shown:
             shown[0].hidden = shown[0].shields_smaller = True
         for row in rows:
             if row.hidden:
                 row.average = row.gain = None
-        result[name] = sorted(rows, key=lambda r: (r.value == "unsaid", r.value or ""))
+        result[name] = rows
     return result

@@ -125,16 +125,15 @@ def test_small_groups_are_hidden_by_profile(app, teacher, class_with_students):
 
 
 def test_groups_of_five_are_shown_and_a_lone_small_group_takes_the_next_with_it(app, teacher):
-    with app.app_context():
-        teacher_id = db.session.scalar(db.select(User.id).where(User.username == "tina"))
-    class_id = seed_class(app, teacher_id, students=40, attempts_each=1)
+    class_id, code = create_class(teacher, "Groups")
+    for number, gender in enumerate(["female"] * 6 + ["male"] * 5 + ["other"] * 2):
+        assert join(app.test_client(), code, f"Student {number}", gender=gender).status_code == 303
     page = teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True)
-    for table in ("groups-gender", "groups-age_group"):
-        rows = table_cells(page, table)[1:]
-        hidden = [r for r in rows if r[1].startswith("Hidden")]
-        shown = [r for r in rows if not r[1].startswith("Hidden")]
-        assert len(hidden) != 1
-        assert all(int(r[1]) >= 5 for r in shown)
+    rows = {row[0]: row[1] for row in table_cells(page, "groups-gender")[1:]}
+    assert rows["Female"] == "6"
+    assert rows["Other"] == "Hidden: fewer than 5"
+    # "Other" alone could be worked out from the class total, so "Male" is hidden with it.
+    assert rows["Male"] == "Hidden to protect a smaller group"
 
 
 SCORE_CELL = re.compile(r"(\d+)\s?% (\d+) (?:attempts?|forsøk)( Mastered| Mestret)?")
@@ -286,3 +285,13 @@ def test_overview_csv_puts_the_class_average_under_each_lessons_best_column(teac
     header, footer = rows[0], rows[-1]
     assert len(footer) == len(header)
     assert footer[header.index(next(h for h in header if h.endswith(": Best (%)")))] == "100"
+
+
+def test_a_hidden_group_row_never_tells_that_someone_gave_that_answer(app, teacher):
+    class_id, code = create_class(teacher, "Profiles")
+    report = f"/en/teach/classes/{class_id}/report"
+    before = table_cells(teacher.get(report).get_data(as_text=True), "groups-disability")
+    join(app.test_client(), code, "Dina", disability="yes")
+    after = table_cells(teacher.get(report).get_data(as_text=True), "groups-disability")
+    assert [row[:2] for row in before] == [row[:2] for row in after]
+    assert [row[0] for row in after[1:]] == ["Yes", "No", "Not given"]
