@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import caching, errors, i18n
@@ -25,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path))
     app.url_map.converters["id"] = IdConverter
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy: take the client's address from X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     app.url_map.strict_slashes = False
     if config:
         app.config.update(config)

@@ -46,6 +46,8 @@ def load_config(instance_path: str) -> dict:
         "MASTERY_PERCENT": 80,
         "RATELIMIT_STORAGE_URI": os.environ.get("MINEQUIZ_RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies stand in front of the app (0: none).
+        "PROXY_COUNT": int(os.environ.get("MINEQUIZ_PROXY_COUNT") or 0),
         # A quiz form is a few kilobytes; anything far larger is refused with a 413 page.
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }

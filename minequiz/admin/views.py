@@ -3,8 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
-from ..auth.roles import require_roles
+from ..auth.roles import no_store, require_roles
 from ..errors import fail
 from ..extensions import db
 from ..models import User
@@ -15,6 +16,7 @@ from .forms import StaffForm
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
 bp.before_request(require_roles("admin"))
+bp.after_request(no_store)
 
 
 def staff_or_404(user_id: int) -> User:
@@ -40,11 +42,11 @@ def create_user():
     password = accounts.new_password()
     try:
         user = accounts.create_staff(form.username.data, password, form.role.data, form.display_name.data or None)
-    except accounts.AccountError:
+        db.session.commit()
+    except (accounts.AccountError, IntegrityError):
         db.session.rollback()
         form.username.errors.append(_("This username is taken."))
         return users(form, 409)
-    db.session.commit()
     return render_template("admin/password.html", user=user, password=password)
 
 

@@ -20,3 +20,9 @@ def require_roles(*roles: str) -> Callable:
         return None
 
     return check
+
+
+def no_store(response):
+    """Staff pages hold names, PINs and passwords: no copy is kept, not even for Back."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,12 +1,14 @@
 """Log in (staff with a password, students with class code + name + PIN), join a class,
-log out. Tries are rate-limited per account (every try, counted before it is checked, so
-parallel guesses cannot slip through) and per address (failed tries)."""
+log out. Tries are rate-limited per account and address (every try, counted before it is
+checked, so parallel guesses cannot slip through), per account from anywhere (failed tries,
+with a higher ceiling, so a stranger cannot lock someone out for long) and per address."""
 
 import re
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -87,7 +89,10 @@ def login():
 
 
 @bp.post("/login")
-@limiter.limit("10 per 15 minutes", key_func=staff_key, exempt_when=no_account_named)
+@limiter.limit(
+    "10 per 15 minutes", key_func=lambda: f"{staff_key()}@{get_remote_address()}", exempt_when=no_account_named
+)
+@limiter.limit("30 per 15 minutes", key_func=staff_key, deduct_when=failed, exempt_when=no_account_named)
 @limiter.limit("30 per minute", deduct_when=failed)
 def staff_login():
     form = StaffLoginForm()
@@ -101,7 +106,10 @@ def staff_login():
 
 
 @bp.post("/login/student")
-@limiter.limit("5 per 15 minutes", key_func=student_key, exempt_when=no_account_named)
+@limiter.limit(
+    "5 per 15 minutes", key_func=lambda: f"{student_key()}@{get_remote_address()}", exempt_when=no_account_named
+)
+@limiter.limit("20 per 15 minutes", key_func=student_key, deduct_when=failed, exempt_when=no_account_named)
 @limiter.limit("60 per minute", deduct_when=failed)
 def student_login():
     form = StudentLoginForm()

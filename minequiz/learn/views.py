@@ -146,6 +146,7 @@ def attempt(attempt_id: int):
         display_order=content.display_order,
         mastery=mastery(),
         own=found.user_id == current_learner_id(),
+        student_name=None if found.user_id == current_learner_id() else classes.name_for(current_user, found.user),
     )
 
 

@@ -29,7 +29,9 @@ class AccountError(Exception):
 
 
 def normalise_code(text: str) -> str:
-    return re.sub(r"[\s-]", "", text or "").upper()
+    """What was typed, read as a class code: spaces and dashes dropped, and anything that
+    cannot be in a code (control characters included) removed."""
+    return re.sub(r"[^A-Z0-9]", "", (text or "").upper())[: CODE_LENGTH * 2]
 
 
 NAME_LENGTH = 40
@@ -84,7 +86,8 @@ def create_staff(username: str, password: str, role: str, display_name: str | No
 
 
 def authenticate_staff(username: str, password: str) -> User | None:
-    user = db.session.scalar(db.select(User).where(User.username == (username or "").strip().lower()))
+    username = (username or "").strip().lower()
+    user = db.session.scalar(db.select(User).where(User.username == username)) if USERNAME.match(username) else None
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
@@ -114,7 +117,7 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     key = name_key(name)
     if not key or not PIN.match(pin or ""):
         raise AccountError("invalid")
-    if len(clean_name(name)) > NAME_LENGTH:
+    if len(clean_name(name)) > NAME_LENGTH or len(key) > 2 * NAME_LENGTH:
         raise AccountError("too-long")
     if learner is not None and learner.role != "student":
         raise AccountError("staff")
@@ -126,7 +129,8 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     if learner is not None and learner.pin_hash is not None and not check_password_hash(learner.pin_hash, pin):
         raise AccountError("pin-mismatch")
     student = learner or User(role="student")
-    student.display_name = clean_name(name)
+    # The first name given stays the person's name; each class keeps its own in the membership.
+    student.display_name = student.display_name or clean_name(name)
     student.pin_hash = student.pin_hash or generate_password_hash(pin)
     for field, allowed in PROFILE_CHOICES.items():
         value = profile.get(field)

@@ -57,6 +57,14 @@ def may_see_student(viewer: User, student_id: int) -> bool:
     return db.session.scalar(query) is not None
 
 
+def name_for(viewer: User, student: User) -> str | None:
+    """The name a student has in one of the viewer's classes (any class for an admin)."""
+    query = db.select(Membership.display_name).where(Membership.user_id == student.id).order_by(Membership.id)
+    if viewer.role != "admin":
+        query = query.join(Classroom).where(Classroom.teacher_id == viewer.id)
+    return db.session.scalar(query.limit(1)) or student.display_name
+
+
 def may_delete_student(viewer: User, student: User) -> bool:
     """A teacher may delete a student only if every class of theirs is the teacher's own."""
     if viewer.role == "admin":
@@ -84,7 +92,10 @@ def export_student(student: User, viewer: User) -> dict:
     attempts = db.session.scalars(
         db.select(Attempt)
         .where(Attempt.user_id == student.id)
-        .options(db.joinedload(Attempt.version).joinedload(LessonVersion.lesson), db.selectinload(Attempt.responses))
+        .options(
+            db.joinedload(Attempt.version).joinedload(LessonVersion.lesson),
+            db.selectinload(Attempt.responses).selectinload(Response.question),
+        )
         .order_by(Attempt.submitted_at, Attempt.id)
     ).unique()
     return {

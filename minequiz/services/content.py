@@ -1,6 +1,7 @@
 """Reading published content: the lesson list, one lesson, and its text per language."""
 
 import random
+import re
 from functools import lru_cache
 
 import nh3
@@ -10,6 +11,7 @@ from markupsafe import Markup
 from ..extensions import db
 from ..models import Choice, Lesson, LessonVersion, Question
 
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
@@ -31,6 +33,8 @@ def published_lessons() -> list[Lesson]:
 
 def published_version(slug: str) -> LessonVersion | None:
     """The version students get for `slug`, with its questions, or None."""
+    if not SLUG.match(slug):
+        return None
     lesson = db.session.scalar(db.select(Lesson).where(Lesson.slug == slug))
     if lesson is None or lesson.published_version_id is None:
         return None

@@ -7,7 +7,7 @@ class size; the functions after it compute from that data only.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property
 
 from ..extensions import db
@@ -282,11 +282,12 @@ class DayPoint:
     attempts: int
 
 
-def progress_over_time(data: ClassData, limit: int = 30) -> list[DayPoint]:
-    """The class's mean score per day with attempts (the last `limit` such days)."""
+def progress_over_time(data: ClassData, zone: tzinfo = UTC, limit: int = 30) -> list[DayPoint]:
+    """The class's mean score per day with attempts (the last `limit` such days), the
+    days counted in the time zone `zone` of the people reading it."""
     days: dict[date, list[float]] = defaultdict(list)
     for attempt in data.attempts:
-        days[attempt.submitted_at.date()].append(attempt.percent)
+        days[attempt.submitted_at.replace(tzinfo=UTC).astimezone(zone).date()].append(attempt.percent)
     return [DayPoint(day, mean(values), len(values)) for day, values in sorted(days.items())][-limit:]
 
 

@@ -1,12 +1,13 @@
 """Teachers' pages: classes, the class report, one student, exports and privacy."""
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import PROFILE_LABELS
-from ..auth.roles import require_roles
+from ..auth.roles import no_store, require_roles
 from ..errors import fail
 from ..extensions import db
 from ..services import accounts, classes, reports
@@ -16,6 +17,7 @@ from .forms import ActionForm, ClassForm
 
 bp = Blueprint("teach", __name__, url_prefix="/<lang>/teach")
 bp.before_request(require_roles("teacher", "admin"))
+bp.after_request(no_store)
 
 NOTHING_CHANGED = _l("This page had expired, so nothing was changed. Try again.")
 CSV_TABLES = ("overview", "gain", "messages", "items", "groups-age_group", "groups-gender", "groups-disability")
@@ -67,7 +69,7 @@ def overview(class_id: int):
     data = class_data(classroom, with_marks=False)
     sort, descending = request.args.get("sort", "name"), request.args.get("order") == "desc"
     students = reports.sort_students(data, sort, descending)
-    points = reports.progress_over_time(data)
+    points = reports.progress_over_time(data, get_timezone())
     return render_template(
         "teach/overview.html",
         classroom=classroom,

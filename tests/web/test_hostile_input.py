@@ -40,3 +40,16 @@ def test_oversized_post_is_refused_politely(client, app):
     response = client.post(f"/nb/lessons/{slug}/quiz", data={"ticket": "x" * (300 * 1024)})
     assert response.status_code == 413
     assert "Det du sendte er for stort" in response.get_data(as_text=True)
+
+
+def test_control_characters_in_addresses_and_logins_are_refused_politely(client, app):
+    assert client.get("/nb/lessons/x%00y").status_code == 404
+    assert client.get("/nb/lessons/x%00y/quiz").status_code == 404
+    page = client.get("/en/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    staff = client.post("/en/login", data={"csrf_token": token, "username": "a\x00b", "password": "x"})
+    assert staff.status_code == 401
+    student = client.post(
+        "/en/login/student", data={"csrf_token": token, "code": "AB\x00C", "name": "x\x00", "pin": "1234"}
+    )
+    assert student.status_code == 401

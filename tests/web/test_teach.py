@@ -295,3 +295,30 @@ def test_a_hidden_group_row_never_tells_that_someone_gave_that_answer(app, teach
     after = table_cells(teacher.get(report).get_data(as_text=True), "groups-disability")
     assert [row[:2] for row in before] == [row[:2] for row in after]
     assert [row[0] for row in after[1:]] == ["Yes", "No", "Not given"]
+
+
+def test_staff_pages_are_never_kept_by_the_browser(teacher, class_with_students):
+    for path in (
+        "/en/teach/",
+        f"/en/teach/classes/{class_with_students}",
+        f"/en/teach/classes/{class_with_students}/report",
+    ):
+        assert teacher.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_a_teacher_sees_the_name_a_student_has_in_their_own_class(app, teacher, class_with_students):
+    other = app.test_client()
+    make_staff(app, "tom")
+    log_in_staff(other, "tom")
+    _other_id, other_code = create_class(other, "Tom's class")
+    with app.app_context():
+        ali = db.session.scalar(db.select(Membership).where(Membership.display_name == "Ali"))
+        attempt_id = db.session.scalar(db.select(Attempt.id).where(Attempt.user_id == ali.user_id))
+        user = db.session.get(User, ali.user_id)
+        from minequiz.services import accounts
+
+        accounts.join_class(other_code, "Alibaba", "4321", user, {})
+        db.session.commit()
+    page = teacher.get(f"/en/attempts/{attempt_id}").get_data(as_text=True)
+    assert "The result of Ali, as they saw it." in page
+    assert "Alibaba" not in page
