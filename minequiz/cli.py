@@ -72,6 +72,21 @@ def create_user(name: str, role: str, display_name: str | None) -> None:
     click.echo(f"Created {role} {name.strip().lower()!r}.")
 
 
+# How UI strings are found: babel.cfg's files, and the lazy_gettext aliases used in forms.
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext")
+SOURCE_LANGUAGE = "en"
+
+
+def message_key(message) -> str:
+    """A catalogue entry's msgid (the singular, for a plural entry)."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def is_translated(message) -> bool:
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    return all(strings) and not message.fuzzy
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
@@ -80,20 +95,7 @@ def _pybabel(*args: str) -> None:
 def extract() -> None:
     """Extract UI strings into translations/messages.pot and update every catalogue."""
     pot = str(TRANSLATIONS_DIR / "messages.pot")
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "-k",
-        "lazy_gettext",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        pot,
-        "minequiz",
-    )
+    _pybabel("extract", *EXTRACT_OPTIONS, "--no-location", "--sort-output", "-o", pot, "minequiz")
     _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
@@ -113,18 +115,12 @@ def coverage() -> None:
         language = po.parent.parent.name
         with open(po, "rb") as handle:
             catalogue = read_po(handle, locale=language)
-        missing = [
-            m
-            for m in catalogue
-            if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
-        ]
         total = sum(1 for m in catalogue if m.id)
-        # English is the source language: its msgids are the text, an empty msgstr is fine.
-        if language == "en":
-            missing = [m for m in missing if m.fuzzy]
+        # The source language's msgids are its text: only fuzzy entries are missing there.
+        missing = [m for m in catalogue if m.id and (m.fuzzy if language == SOURCE_LANGUAGE else not is_translated(m))]
         click.echo(f"{language}: {total - len(missing)} of {total} translated")
         for message in missing:
-            click.echo(f"  - {message.id if isinstance(message.id, str) else message.id[0]}")
+            click.echo(f"  - {message_key(message)}")
         missing_total += len(missing)
     if missing_total:
         sys.exit(1)

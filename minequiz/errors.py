@@ -33,6 +33,10 @@ MESSAGES = {
 }
 
 
+# For a button whose form had expired: the action was not carried out.
+NOTHING_CHANGED = _l("This page had expired, so nothing was changed. Try again.")
+
+
 class UserFacingError(HTTPException):
     """An HTTP error whose description is a message written for the reader."""
 

@@ -6,12 +6,11 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.roles import no_store, require_roles
-from ..errors import fail
+from ..errors import NOTHING_CHANGED, fail
 from ..extensions import db
 from ..models import User
 from ..services import accounts
 from ..teach.forms import ActionForm
-from ..teach.views import NOTHING_CHANGED
 from .forms import StaffForm
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")

@@ -3,12 +3,11 @@
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.forms import PROFILE_LABELS
 from ..auth.roles import no_store, require_roles
-from ..errors import fail
+from ..errors import NOTHING_CHANGED, fail
 from ..extensions import db
 from ..services import accounts, classes, reports
 from ..services.progress import learner_attempts
@@ -19,7 +18,6 @@ bp = Blueprint("teach", __name__, url_prefix="/<lang>/teach")
 bp.before_request(require_roles("teacher", "admin"))
 bp.after_request(no_store)
 
-NOTHING_CHANGED = _l("This page had expired, so nothing was changed. Try again.")
 CSV_TABLES = ("overview", "gain", "messages", "items", "groups-age_group", "groups-gender", "groups-disability")
 
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 from babel.messages.pofile import read_po
 
+from minequiz.cli import EXTRACT_OPTIONS, is_translated, message_key
 from minequiz.config import TRANSLATIONS_DIR
 from minequiz.extensions import db
 from minequiz.models import ChoiceText, LessonText, QuestionText, SafetyMessageText
@@ -16,15 +17,6 @@ from tests.factories import lesson_slugs, open_quiz, submit, wrong_answers
 
 ROOT = TRANSLATIONS_DIR.parent
 ENGLISH_WORDS = {"the", "you", "your", "with", "this", "that", "what", "which", "please", "of", "answer", "lesson"}
-
-
-def message_key(message) -> str:
-    return message.id if isinstance(message.id, str) else message.id[0]
-
-
-def is_translated(message) -> bool:
-    strings = [message.string] if isinstance(message.string, str) else list(message.string)
-    return all(strings) and not message.fuzzy
 
 
 def read_catalogue(language: str):
@@ -98,12 +90,7 @@ def test_every_ui_string_has_a_norwegian_translation(tmp_path):
             "babel.messages.frontend",
             "-q",
             "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
+            *EXTRACT_OPTIONS,
             "-o",
             str(pot),
             "minequiz",
