@@ -21,6 +21,8 @@ class SafetyMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     number: Mapped[int]
+    # Counts saves in the studio: a form posted with an older count is a conflict.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     texts: Mapped[dict[str, "SafetyMessageText"]] = relationship(
         collection_class=sa.orm.attribute_keyed_dict("locale"),
         cascade="all, delete-orphan",
@@ -48,6 +50,40 @@ class Lesson(db.Model):
     published_version: Mapped["LessonVersion | None"] = relationship(
         foreign_keys=[published_version_id], post_update=True
     )
+    # The studio's working copy, as a lesson document (see services/documents.py); None
+    # while it is the same as the latest version.
+    draft: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Counts saves in the studio: a form posted with an older count is a conflict.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    updated_at: Mapped[datetime | None]
+
+
+class Image(db.Model):
+    """A picture for a lesson or a question, re-encoded on upload; kept in the database so
+    a backup holds everything and several servers see the same pictures."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    mime: Mapped[str] = mapped_column(sa.String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonChange(db.Model):
+    """One line of a lesson's history: who did what, when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    # What the action was about: a question key, a version number, a file name.
+    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    user = relationship("User", lazy="joined")
 
 
 lesson_version_messages = sa.Table(
@@ -67,6 +103,9 @@ class LessonVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A fingerprint of the source it was loaded from, so loading the same file is a no-op.
     source_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Who published it (None: loaded from the built-in files).
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
 
     lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
     texts: Mapped[dict[str, "LessonText"]] = relationship(
@@ -90,6 +129,7 @@ class LessonText(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text)
     body: Mapped[str] = mapped_column(sa.Text)
+    image_alt: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
 
 class Question(db.Model):
@@ -99,6 +139,7 @@ class Question(db.Model):
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(16))
     message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("safety_message.id"))
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
 
     version: Mapped[LessonVersion] = relationship(back_populates="questions")
     message: Mapped[SafetyMessage | None] = relationship(lazy="selectin")
@@ -122,6 +163,7 @@ class QuestionText(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     prompt: Mapped[str] = mapped_column(sa.Text)
     explanation: Mapped[str] = mapped_column(sa.Text)
+    image_alt: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
 
 class Choice(db.Model):
