@@ -49,6 +49,8 @@ def load_content(path: Path) -> None:
         f"{report.messages} safety messages; lessons: {len(report.created)} new, "
         f"{len(report.updated)} with a new version, {len(report.unchanged)} unchanged."
     )
+    if report.kept:
+        click.echo(f"Changed in the studio, so their files were not loaded: {', '.join(report.kept)}.")
 
 
 @user_cli.command("create")

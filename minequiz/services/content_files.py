@@ -5,26 +5,15 @@ nothing. Loading the same files twice changes nothing: a lesson gets a new versi
 when its file says something new.
 """
 
-import hashlib
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extensions import db
-from ..models import (
-    Choice,
-    ChoiceText,
-    Lesson,
-    LessonText,
-    LessonVersion,
-    Question,
-    QuestionText,
-    SafetyMessage,
-    SafetyMessageText,
-)
+from ..models import Lesson, LessonVersion, SafetyMessage, SafetyMessageText
 from ..models.content import QUESTION_KINDS
+from .documents import build_version, fingerprint
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -42,6 +31,8 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Lessons whose file changed but that an editor has changed in the studio since.
+    kept: list[str] = field(default_factory=list)
 
 
 class _Checker:
@@ -175,11 +166,6 @@ def _check_question(checker, where, question, seen, message_keys) -> None:
         checker.add(where, "a several-answer question needs at least one correct and one wrong choice")
 
 
-def fingerprint(lesson: dict) -> str:
-    canonical = {key: value for key, value in lesson.items() if key not in ("_file", "position")}
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 def load(
     true_false_labels: dict[str, dict[str, str]], directory: Path = CONTENT_DIR, languages=("nb", "en")
 ) -> LoadReport:
@@ -214,52 +200,25 @@ def _load_lesson(item, position, messages, true_false_labels, languages, report)
         lesson = Lesson(slug=item["slug"], position=position)
         db.session.add(lesson)
         db.session.flush()
-    lesson.position = position
-    latest = db.session.scalar(
-        db.select(LessonVersion)
-        .where(LessonVersion.lesson_id == lesson.id)
-        .order_by(LessonVersion.number.desc())
-        .limit(1)
+    versions = list(
+        db.session.scalars(
+            db.select(LessonVersion).where(LessonVersion.lesson_id == lesson.id).order_by(LessonVersion.number)
+        )
     )
-    if latest is not None and latest.source_hash == digest:
-        if lesson.published_version_id != latest.id:
-            lesson.published_version = latest
+    from_files = [version for version in versions if version.created_by_id is None]
+    if from_files and from_files[-1].source_hash == digest:
         report.unchanged.append(lesson.slug)
         return
-    version = LessonVersion(lesson_id=lesson.id, number=(latest.number + 1) if latest else 1, source_hash=digest)
-    for language in languages:
-        version.texts[language] = LessonText(
-            locale=language,
-            title=item["title"][language].strip(),
-            summary=item["summary"][language].strip(),
-            body=item["body"][language].strip(),
-        )
-    version.messages = [messages[key] for key in item.get("messages", [])]
-    for number, spec in enumerate(item["questions"], 1):
-        version.questions.append(_question(spec, number, messages, true_false_labels, languages))
+    if lesson.draft is not None or len(from_files) < len(versions) or lesson.archived:
+        # An editor has taken this lesson over in the studio: their work wins over the file.
+        report.kept.append(lesson.slug)
+        return
+    lesson.position = position
+    version = build_version(item, messages, {}, true_false_labels, languages)
+    version.lesson_id = lesson.id
+    version.number = versions[-1].number + 1 if versions else 1
+    version.source_hash = digest
     db.session.add(version)
     db.session.flush()
     lesson.published_version = version
-    (report.updated if latest else report.created).append(lesson.slug)
-
-
-def _question(spec, position, messages, true_false_labels, languages) -> Question:
-    message = messages.get(spec["message"]) if "message" in spec else None
-    question = Question(key=spec["key"], position=position, kind=spec["kind"], message=message)
-    for language in languages:
-        question.texts[language] = QuestionText(
-            locale=language, prompt=spec["prompt"][language].strip(), explanation=spec["explanation"][language].strip()
-        )
-    if spec["kind"] == "truefalse":
-        choices = [
-            {"key": "true", "correct": spec["answer"] is True, "text": true_false_labels["true"]},
-            {"key": "false", "correct": spec["answer"] is False, "text": true_false_labels["false"]},
-        ]
-    else:
-        choices = spec["choices"]
-    for number, item in enumerate(choices, 1):
-        choice = Choice(key=item["key"], position=number, correct=bool(item.get("correct", False)))
-        for language in languages:
-            choice.texts[language] = ChoiceText(locale=language, text=item["text"][language].strip())
-        question.choices.append(choice)
-    return question
+    (report.updated if versions else report.created).append(lesson.slug)
