@@ -49,15 +49,22 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .learn.views import bp as learn_bp
     from .security import init_security
+    from .services.documents import language_name
+    from .studio.views import bp as studio_bp
+    from .studio.views import serve_image
     from .teach.tables import render_cell, rounded
     from .teach.views import bp as teach_bp
 
     learners.init_app(app)
-    app.jinja_env.globals.update(csrf_token=generate_csrf, rounded=rounded, render_cell=render_cell)
-    for blueprint in (learn_bp, auth_bp, teach_bp, admin_bp):
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf, rounded=rounded, render_cell=render_cell, language_name=language_name
+    )
+    for blueprint in (learn_bp, auth_bp, teach_bp, admin_bp, studio_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     init_security(app)
+
+    app.add_url_rule("/media/<sha256>", "media", serve_image)
 
     @app.get("/healthz")
     def healthz():

@@ -3,6 +3,7 @@ log out. Tries are rate-limited per account and address (every try, counted befo
 checked, so parallel guesses cannot slip through), per account from anywhere (failed tries,
 with a higher ceiling, so a stranger cannot lock someone out for long) and per address."""
 
+import json
 import re
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
@@ -52,6 +53,8 @@ def student_key() -> str:
 
 
 LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$")
+# A studio form's own address: where kept text may be posted again after logging in.
+RESUMABLE = re.compile(r"^/[a-z]{2,3}(-[A-Za-z0-9]+)?/studio/[a-z0-9/\-]*$")
 
 
 def no_account_named() -> bool:
@@ -71,6 +74,8 @@ def safe_next(default: str) -> str:
 def home_for(user) -> str:
     if user.role in ("teacher", "admin"):
         return url_for("teach.classes_page")
+    if user.role == "editor":
+        return url_for("studio.index")
     return url_for("learn.index")
 
 
@@ -102,7 +107,26 @@ def staff_login():
     if user is None or user.role == "student":
         return render_login(staff_form=form, notice=_("Wrong username or password."), status=401)
     start_session(user, remember=False)
-    return redirect(safe_next(home_for(user)), code=303)
+    resumed = resume_page(user)
+    return resumed or redirect(safe_next(home_for(user)), code=303)
+
+
+def resume_page(user):
+    """After a studio form was posted with an expired session: offer its kept text for
+    saving again (to the same studio address only)."""
+    target = request.form.get("resume_url", "")
+    if user.role not in ("editor", "admin") or not RESUMABLE.match(target):
+        return None
+    try:
+        fields = json.loads(request.form.get("resume", ""))
+    except ValueError:
+        return None
+    if not isinstance(fields, dict) or not all(
+        isinstance(values, list) and all(isinstance(v, str) for v in values) for values in fields.values()
+    ):
+        return None
+    texts = [(name, values[0]) for name, values in fields.items() if values and len(values[0]) > 40]
+    return render_template("studio/resume.html", fields=fields, resume_url=target, texts=texts)
 
 
 @bp.post("/login/student")

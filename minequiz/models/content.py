@@ -68,7 +68,8 @@ class Image(db.Model):
     mime: Mapped[str] = mapped_column(sa.String(32))
     width: Mapped[int]
     height: Mapped[int]
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Loaded only when the picture itself is served.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -108,6 +109,7 @@ class LessonVersion(db.Model):
     image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
 
     lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
+    image: Mapped["Image | None"] = relationship(lazy="selectin")
     texts: Mapped[dict[str, "LessonText"]] = relationship(
         collection_class=sa.orm.attribute_keyed_dict("locale"),
         cascade="all, delete-orphan",
@@ -143,6 +145,7 @@ class Question(db.Model):
 
     version: Mapped[LessonVersion] = relationship(back_populates="questions")
     message: Mapped[SafetyMessage | None] = relationship(lazy="selectin")
+    image: Mapped["Image | None"] = relationship(lazy="selectin")
     texts: Mapped[dict[str, "QuestionText"]] = relationship(
         collection_class=sa.orm.attribute_keyed_dict("locale"),
         cascade="all, delete-orphan",

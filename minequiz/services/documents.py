@@ -334,3 +334,90 @@ def with_languages(document: dict, languages) -> dict:
         for choice in question.get("choices") or []:
             choice["text"] = fill(choice.get("text"))
     return document
+
+
+# The shape of a document from outside (an import, a posted conflict form) -----------------
+
+
+def _is_texts(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _image_problems(image, where: str) -> list[tuple[str, str]]:
+    if image is None:
+        return []
+    if (
+        not isinstance(image, dict)
+        or not isinstance(image.get("sha256"), str)
+        or not re.fullmatch(r"[0-9a-f]{64}", image["sha256"])
+        or not _is_texts(image.get("alt", {}))
+    ):
+        return [(where, _("'image' needs a 'sha256' of 64 hexadecimal digits and an 'alt' text per language."))]
+    return []
+
+
+def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
+    """(place, problem) for everything that is not a lesson document at all: wrong types,
+    bad keys, unknown kinds. Missing texts are not shape problems (a draft may lack them)."""
+    if not isinstance(document, dict):
+        return [(where or "/", _("A lesson must be a JSON object."))]
+    problems = []
+    if not isinstance(document.get("slug"), str) or not KEY.match(document["slug"]):
+        problems.append((f"{where}slug", _("Use lower-case letters and digits joined by dashes, such as local-signs.")))
+    position = document.get("position", 1)
+    if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= 999:
+        problems.append((f"{where}position", _("Give a whole number from 1 to 999.")))
+    if not isinstance(document.get("messages", []), list) or not all(
+        isinstance(key, str) for key in document.get("messages", [])
+    ):
+        problems.append((f"{where}messages", _("'messages' must be a list of safety message keys.")))
+    for name in LESSON_TEXTS:
+        if not _is_texts(document.get(name)):
+            problems.append((f"{where}{name}", _('Give one text per language, such as {"nb": "...", "en": "..."}.')))
+    problems += _image_problems(document.get("image"), f"{where}image")
+    questions = document.get("questions")
+    if not isinstance(questions, list):
+        return problems + [(f"{where}questions", _("'questions' must be a list."))]
+    keys = set()
+    for number, question in enumerate(questions):
+        place = f"{where}questions[{number}]"
+        if not isinstance(question, dict):
+            problems.append((place, _("A question must be a JSON object.")))
+            continue
+        key = question.get("key")
+        if not isinstance(key, str) or not KEY.match(key) or key in keys:
+            problems.append((f"{place}.key", _("Each question needs its own key of lower-case letters and digits.")))
+        keys.add(key)
+        if question.get("kind") not in QUESTION_KINDS:
+            problems.append((f"{place}.kind", _("Choose what kind of question this is.")))
+        if "message" in question and not isinstance(question["message"], str):
+            problems.append((f"{place}.message", _("'message' must be the key of a safety message.")))
+        for name in QUESTION_TEXTS:
+            if not _is_texts(question.get(name)):
+                problems.append(
+                    (f"{place}.{name}", _('Give one text per language, such as {"nb": "...", "en": "..."}.'))
+                )
+        if question.get("kind") == "truefalse" and not isinstance(question.get("answer"), bool):
+            problems.append((f"{place}.answer", _("Say whether the statement is true or false.")))
+        problems += _image_problems(question.get("image"), f"{place}.image")
+        choices = question.get("choices", [])
+        if not isinstance(choices, list):
+            problems.append((f"{place}.choices", _("'choices' must be a list.")))
+            continue
+        choice_keys = set()
+        for index, choice in enumerate(choices):
+            spot = f"{place}.choices[{index}]"
+            if (
+                not isinstance(choice, dict)
+                or not isinstance(choice.get("key"), str)
+                or not KEY.match(choice["key"])
+                or choice["key"] in choice_keys
+                or not _is_texts(choice.get("text"))
+                or not isinstance(choice.get("correct", False), bool)
+            ):
+                problems.append(
+                    (spot, _("A choice needs its own 'key', a 'text' per language and 'correct' true or false."))
+                )
+                continue
+            choice_keys.add(choice["key"])
+    return problems

@@ -1,0 +1,1 @@
+"""The studio: NGO staff write, translate and publish lessons."""
