@@ -142,7 +142,7 @@ class NewQuestionForm(Revision):
 
 
 class MoveForm(Revision):
-    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+    direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
 
 
 class ImportForm(FlaskForm):

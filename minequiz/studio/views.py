@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import StaffLoginForm
 from ..auth.roles import no_store, require_roles
@@ -14,7 +15,7 @@ from ..errors import fail
 from ..extensions import db
 from ..learn.forms import build_quiz_form
 from ..models import Lesson, LessonVersion, SafetyMessage
-from ..services import content, documents, images, studio
+from ..services import content, documents, images, interchange, studio
 from ..teach.forms import ActionForm
 from . import forms
 from .labels import action_labels, diff_labels, problem_for_image, state_labels
@@ -133,10 +134,7 @@ def create_lesson():
 
 def lesson_form(document: dict, revision: int, formdata=None):
     form = forms.lesson_form_class(languages())(formdata=formdata)
-    form.messages.choices = [
-        (message.key, f"{message.number}. {message.texts[g.lang].title if g.lang in message.texts else message.key}")
-        for message in db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number))
-    ]
+    form.messages.choices = message_choices()[1:]
     if formdata is None:
         data = {"revision": str(revision), "position": document["position"], "messages": document["messages"]}
         for language in languages():
@@ -223,10 +221,14 @@ def save_lesson(lesson_id: int):
 
 
 def message_choices():
-    return [("", _("None (a fact question)"))] + [
-        (message.key, f"{message.number}. {message.texts[g.lang].title if g.lang in message.texts else message.key}")
+    return [SelectChoice("", _("None (a fact question)"))] + [
+        SelectChoice(message.key, f"{message.number}. {message_title(message)}")
         for message in db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number))
     ]
+
+
+def message_title(message: SafetyMessage) -> str:
+    return message.texts[g.lang].title if g.lang in message.texts else message.key
 
 
 def question_form(question: dict, revision: int, formdata=None):
@@ -587,3 +589,57 @@ def serve_image(sha256: str):
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+# Interchange --------------------------------------------------------------------------------
+
+
+def download(text: str, name: str, mimetype: str) -> Response:
+    response = Response(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/export.json")
+def export_all():
+    lessons = db.session.scalars(db.select(Lesson).order_by(Lesson.position, Lesson.slug)).all()
+    return download(interchange.dumps(interchange.export(lessons)), "minequiz-lessons.json", "application/json")
+
+
+@bp.get("/lessons/<id:lesson_id>/export.json")
+def export_lesson(lesson_id: int):
+    found = lesson_or_404(lesson_id)
+    return download(interchange.dumps(interchange.export([found])), f"{found.slug}.json", "application/json")
+
+
+def read_upload(form) -> str | None:
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
+
+
+@bp.post("/import")
+def import_json():
+    form = forms.ImportForm()
+    form.file.process(request.files)
+    if not form.validate_on_submit():
+        fail(400, _("This page had expired, so nothing was changed. Try again."))
+    text = read_upload(form)
+    if text is None:
+        return import_result([(None, _("Choose a file to import."))], 422)
+    try:
+        data = interchange.check(text, languages())
+        report = interchange.apply(data, current_user, languages())
+    except interchange.ImportRefused as refused:
+        db.session.rollback()
+        return import_result(refused.problems, 422)
+    db.session.commit()
+    return import_result([], 200, report)
+
+
+def import_result(problems, status, report=None):
+    return render_template("studio/imported.html", problems=problems, report=report), status

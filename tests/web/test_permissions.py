@@ -7,7 +7,7 @@ a class, student or result that is not yours does not exist for you (404).
 import pytest
 
 from minequiz.extensions import db
-from minequiz.models import Attempt, Classroom, Membership, User
+from minequiz.models import Attempt, Classroom, Lesson, Membership, SafetyMessage, User
 from minequiz.services import accounts, classes
 from tests.factories import lesson_slugs, log_in_staff, make_staff, open_quiz, submit
 
@@ -63,6 +63,10 @@ def world(app):
     submit(clients["student"], open_quiz(clients["student"], app, lesson_slugs(app)[0]))
     with app.app_context():
         world["attempt"] = db.session.scalar(db.select(Attempt.id))
+        first = db.session.scalar(db.select(Lesson).order_by(Lesson.position))
+        world["lesson"] = first.id
+        world["question"] = first.published_version.questions[0].key
+        world["message"] = db.session.scalar(db.select(SafetyMessage.id))
     world["clients"] = clients
     return world
 
@@ -130,6 +134,39 @@ ROUTES = [
         {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 400},
     ),
     ("POST", "/en/admin/users/{teacher_id}/active", {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "admin": 303}),
+    ("GET", "/media/" + "0" * 64, {role: 404 for role in ROLES}),
+]
+# The studio: editors and admins. A form posted without a session is kept for after login (401).
+STUDIO = {**STAFF_ONLY, "teacher": 403, "other_teacher": 403, "editor": 200, "admin": 200}
+
+
+def studio_post(status: int) -> dict:
+    return {**STUDIO, "anonymous": 401, "editor": status, "admin": status}
+
+
+ROUTES += [
+    ("GET", "/en/studio/", STUDIO),
+    ("POST", "/en/studio/lessons", studio_post(422)),
+    ("GET", "/en/studio/lessons/{lesson}", STUDIO),
+    ("POST", "/en/studio/lessons/{lesson}", studio_post(400)),
+    ("GET", "/en/studio/lessons/999999", {**STUDIO, "editor": 404, "admin": 404}),
+    ("POST", "/en/studio/lessons/{lesson}/questions", studio_post(400)),
+    ("GET", "/en/studio/lessons/{lesson}/questions/{question}", STUDIO),
+    ("GET", "/en/studio/lessons/{lesson}/questions/no-such-question", {**STUDIO, "editor": 404, "admin": 404}),
+    ("POST", "/en/studio/lessons/{lesson}/questions/{question}", studio_post(400)),
+    ("POST", "/en/studio/lessons/{lesson}/questions/{question}/move", studio_post(400)),
+    ("POST", "/en/studio/lessons/{lesson}/questions/{question}/delete", studio_post(400)),
+    ("POST", "/en/studio/lessons/{lesson}/publish", studio_post(400)),
+    ("POST", "/en/studio/lessons/{lesson}/unpublish", studio_post(400)),
+    ("POST", "/en/studio/lessons/{lesson}/resolve", studio_post(400)),
+    ("GET", "/en/studio/lessons/{lesson}/preview", STUDIO),
+    ("GET", "/en/studio/lessons/{lesson}/preview/quiz", STUDIO),
+    ("GET", "/en/studio/lessons/{lesson}/history", STUDIO),
+    ("GET", "/en/studio/lessons/{lesson}/export.json", STUDIO),
+    ("GET", "/en/studio/export.json", STUDIO),
+    ("POST", "/en/studio/import", studio_post(400)),
+    ("GET", "/en/studio/messages/{message}", STUDIO),
+    ("POST", "/en/studio/messages/{message}", studio_post(400)),
 ]
 
 
@@ -153,7 +190,16 @@ def test_an_editor_sees_no_student_data(world):
 def test_the_table_above_covers_every_route(app):
     """A new route must be added to ROUTES, with who may use it."""
     adapter = app.url_map.bind("localhost")
-    ids = {"slug": "a-lesson", "class": 1, "membership": 1, "attempt": 1, "teacher_id": 1}
+    ids = {
+        "slug": "a-lesson",
+        "class": 1,
+        "membership": 1,
+        "attempt": 1,
+        "teacher_id": 1,
+        "lesson": 1,
+        "question": "a-question",
+        "message": 1,
+    }
     covered = {
         (method, adapter.match(path.format(**ids), method=method, return_rule=True)[0].rule)
         for method, path, _ in ROUTES
