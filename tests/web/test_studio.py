@@ -1,0 +1,456 @@
+"""The studio: editing, validation, publishing, versions, conflicts, expired sessions,
+pictures, import and export."""
+
+import html
+import io
+import json
+import re
+
+import pytest
+from PIL import Image as PillowImage
+
+from minequiz.extensions import db
+from minequiz.models import Attempt, Image, Lesson, LessonChange, LessonVersion
+from tests.conftest import make_app
+from tests.factories import csrf_of, log_in_staff, make_staff, open_quiz, submit
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+REVISION = re.compile(r'name="revision"[^>]*value="([0-9]+)"')
+
+
+@pytest.fixture
+def editor(app, client):
+    make_staff(app, "edna", role="editor")
+    assert log_in_staff(client, "edna").headers["Location"].endswith("/en/studio/")
+    return client
+
+
+def form_of(client, path: str) -> dict:
+    """The values a browser would post back from the first form with a revision on `path`."""
+    page = client.get(path).get_data(as_text=True)
+    form = page[page.index('enctype="multipart/form-data"') :]
+    form = form[: form.index("</form>")]
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form):
+        data.setdefault(name, value)
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if 'type="checkbox"' in tag or 'type="radio"' in tag:
+            if name and "checked" not in tag:
+                if data.get(name.group(1)) == re.search(r'value="([^"]*)"', tag).group(1):
+                    data.pop(name.group(1))
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', form, re.S):
+        data[name] = value
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+        data[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
+    return {key: html.unescape(value) for key, value in data.items()}
+
+
+def new_lesson(editor, slug="local-signs") -> int:
+    token = csrf_of(editor, "/en/studio/")
+    response = editor.post("/en/studio/lessons", data={"csrf_token": token, "slug": slug})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def add_question(editor, lesson_id: int, kind: str) -> str:
+    page = editor.get(f"/en/studio/lessons/{lesson_id}").get_data(as_text=True)
+    revision = REVISION.search(page).group(1)
+    response = editor.post(
+        f"/en/studio/lessons/{lesson_id}/questions",
+        data={"csrf_token": TOKEN.search(page).group(1), "revision": revision, "kind": kind},
+    )
+    assert response.status_code == 303
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def fill_lesson(editor, lesson_id: int, **changes) -> dict:
+    data = form_of(editor, f"/en/studio/lessons/{lesson_id}")
+    data.update(
+        {
+            "title_nb": "Lokale faresignaler",
+            "title_en": "Local danger signs",
+            "summary_nb": "Skiltene i ditt område.",
+            "summary_en": "The signs in your area.",
+            "body_nb": "Røde skilt betyr **fare**.",
+            "body_en": "Red signs mean **danger**.",
+            "messages": "danger-signs",
+        }
+    )
+    data.update(changes)
+    return data
+
+
+def fill_single(editor, lesson_id: int, key: str, prompt_en="Is a red sign a warning?") -> dict:
+    data = form_of(editor, f"/en/studio/lessons/{lesson_id}/questions/{key}")
+    data.update(
+        {
+            "kind": "single",
+            "message": "danger-signs",
+            "prompt_nb": "Hva betyr et rødt skilt?",
+            "prompt_en": prompt_en,
+            "explanation_nb": "Rødt betyr fare.",
+            "explanation_en": "Red means danger.",
+            "choices-0-text_nb": "Fare",
+            "choices-0-text_en": "Danger",
+            "choices-0-correct": "y",
+            "choices-1-text_nb": "Lekeplass",
+            "choices-1-text_en": "Playground",
+        }
+    )
+    data.pop("choices-1-correct", None)
+    return data
+
+
+def publishable_lesson(editor) -> int:
+    lesson_id = new_lesson(editor)
+    assert editor.post(f"/en/studio/lessons/{lesson_id}", data=fill_lesson(editor, lesson_id)).status_code == 303
+    key = add_question(editor, lesson_id, "single")
+    response = editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=fill_single(editor, lesson_id, key))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return lesson_id
+
+
+def publish(editor, lesson_id: int, lang="en"):
+    page = editor.get(f"/{lang}/studio/lessons/{lesson_id}").get_data(as_text=True)
+    return editor.post(
+        f"/{lang}/studio/lessons/{lesson_id}/publish",
+        data={"csrf_token": TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1)},
+    )
+
+
+def revision(app, lesson_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Lesson, lesson_id).revision
+
+
+def test_studio_lists_lessons_with_state_and_completeness_in_both_languages(editor):
+    english = editor.get("/en/studio/").get_data(as_text=True)
+    assert "Published" in english and "Written in Norwegian Bokmål" in english and "100 %" in english
+    norwegian = editor.get("/nb/studio/").get_data(as_text=True)
+    assert "Publisert" in norwegian and "Skrevet på norsk bokmål" in norwegian
+
+
+def test_teachers_and_students_cannot_open_the_studio(app, client):
+    make_staff(app, "tina")
+    log_in_staff(client, "tina")
+    assert client.get("/en/studio/").status_code == 403
+
+
+def test_new_lesson_publish_is_refused_with_the_list_of_what_is_missing(app, editor):
+    lesson_id = new_lesson(editor)
+    data = fill_lesson(editor, lesson_id, title_en="", summary_en="")
+    assert editor.post(f"/en/studio/lessons/{lesson_id}", data=data).status_code == 303
+    response = publish(editor, lesson_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The title is missing in English" in page and "A lesson needs at least one question" in page
+    norwegian = publish(editor, lesson_id, "nb").get_data(as_text=True)
+    assert "Tittelen mangler på engelsk" in norwegian
+    with app.app_context():
+        assert db.session.get(Lesson, lesson_id).published_version_id is None
+    assert editor.get("/en/lessons/local-signs").status_code == 404
+
+
+def test_a_published_lesson_reaches_students_and_a_new_version_keeps_old_results(app, editor):
+    lesson_id = publishable_lesson(editor)
+    assert publish(editor, lesson_id).status_code == 303
+    student = app.test_client()
+    page = student.get("/en/lessons/local-signs").get_data(as_text=True)
+    assert "Local danger signs" in page and "<strong>danger</strong>" in page
+    sheet = open_quiz(student, app, "local-signs")
+    result = submit(student, sheet)
+    assert result.status_code == 303
+    old_result = result.headers["Location"]
+
+    key = re.search(r"questions/(q[0-9]+)", editor.get(f"/en/studio/lessons/{lesson_id}").get_data(as_text=True))[1]
+    data = fill_single(editor, lesson_id, key, prompt_en="What does a red sign in this valley mean?")
+    assert editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=data).status_code == 303
+    assert "Published; changed since" in editor.get("/en/studio/").get_data(as_text=True)
+    assert "Is a red sign a warning?" in student.get("/en/lessons/local-signs/quiz").get_data(as_text=True)
+    assert publish(editor, lesson_id).status_code == 303
+    assert "in this valley" in student.get("/en/lessons/local-signs/quiz").get_data(as_text=True)
+    old = student.get(old_result).get_data(as_text=True)
+    assert "Is a red sign a warning?" in old and "in this valley" not in old
+    with app.app_context():
+        numbers = db.session.scalars(db.select(LessonVersion.number).where(LessonVersion.lesson_id == lesson_id)).all()
+        assert sorted(numbers) == [1, 2]
+    history = editor.get(f"/en/studio/lessons/{lesson_id}/history?old=1&new=2").get_data(as_text=True)
+    assert "Edna" in history and "published version" in history
+    assert "in this valley" in history and "Is a red sign a warning?" in history
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"choices-0-correct": None}, "Mark the right answer."),
+        ({"choices-1-correct": "y"}, "A one-answer question has exactly one right answer"),
+        ({"kind": "truefalse", "answer": "true"}, "A true/false question has exactly two answers"),
+        ({"kind": "order", "choices-1-remove": "y"}, "An ordering question needs at least two steps."),
+        ({"kind": "multiple", "choices-1-correct": "y"}, "A several-answer question needs at least one wrong"),
+    ],
+)
+def test_impossible_questions_are_refused_and_nothing_is_saved(app, editor, changes, message):
+    lesson_id = new_lesson(editor)
+    key = add_question(editor, lesson_id, "single")
+    data = fill_single(editor, lesson_id, key)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    before = revision(app, lesson_id)
+    response = editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert "Hva betyr et rødt skilt?" in response.get_data(as_text=True)  # what was typed is still there
+    assert revision(app, lesson_id) == before
+
+
+def test_choices_are_added_removed_and_reordered(app, editor):
+    lesson_id = new_lesson(editor)
+    key = add_question(editor, lesson_id, "order")
+    data = form_of(editor, f"/en/studio/lessons/{lesson_id}/questions/{key}")
+    data["action"] = "add-choice"
+    page = editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=data).get_data(as_text=True)
+    assert "choices-2-text_en" in page
+    data.update(
+        {
+            "action": "save",
+            "choices-0-text_en": "Stop",
+            "choices-0-place": "3",
+            "choices-1-text_en": "Step back",
+            "choices-1-place": "1",
+            "choices-2-text_en": "Tell an adult",
+            "choices-2-place": "2",
+            "choices-2-key": "",
+        }
+    )
+    assert editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=data).status_code == 303
+    with app.app_context():
+        draft = db.session.get(Lesson, lesson_id).draft
+    steps = [choice["text"]["en"] for choice in draft["questions"][0]["choices"]]
+    assert steps == ["Step back", "Tell an adult", "Stop"]
+
+
+def test_questions_move_and_are_removed(app, editor):
+    lesson_id = new_lesson(editor)
+    first = add_question(editor, lesson_id, "single")
+    second = add_question(editor, lesson_id, "truefalse")
+    token = csrf_of(editor, f"/en/studio/lessons/{lesson_id}")
+    response = editor.post(
+        f"/en/studio/lessons/{lesson_id}/questions/{second}/move",
+        data={"csrf_token": token, "revision": revision(app, lesson_id), "direction": "up"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert [q["key"] for q in db.session.get(Lesson, lesson_id).draft["questions"]] == [second, first]
+    response = editor.post(
+        f"/en/studio/lessons/{lesson_id}/questions/{first}/delete",
+        data={"csrf_token": token, "revision": revision(app, lesson_id)},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert [q["key"] for q in db.session.get(Lesson, lesson_id).draft["questions"]] == [second]
+        actions = db.session.scalars(db.select(LessonChange.action).where(LessonChange.lesson_id == lesson_id)).all()
+    assert {"created", "added-question", "moved-question", "removed-question"} <= set(actions)
+
+
+def test_two_editors_saving_the_same_lesson_get_a_conflict_and_lose_nothing(app, editor):
+    make_staff(app, "erik", role="editor")
+    other = app.test_client()
+    log_in_staff(other, "erik")
+    mine = fill_lesson(editor, 1, title_en="Edna's title")
+    theirs = fill_lesson(other, 1, title_en="Erik's title")
+    assert other.post("/en/studio/lessons/1", data=theirs).status_code == 303
+    response = editor.post("/en/studio/lessons/1", data=mine)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Edna&#39;s title" in page and "Erik&#39;s title" in page
+    with app.app_context():
+        assert db.session.get(Lesson, 1).draft["title"]["en"] == "Erik's title"
+    kept = {
+        "csrf_token": TOKEN.search(page).group(1),
+        "revision": REVISION.search(page).group(1),
+        "document": html.unescape(re.search(r'name="document" value="([^"]*)"', page).group(1)),
+    }
+    assert editor.post("/en/studio/lessons/1/resolve", data=kept).status_code == 303
+    with app.app_context():
+        assert db.session.get(Lesson, 1).draft["title"]["en"] == "Edna's title"
+
+
+def test_a_form_posted_after_the_session_ended_keeps_its_text(app, editor):
+    data = fill_lesson(editor, 1, body_en="A long text written while the session ran out.")
+    stranger = app.test_client()  # the same browser after the session cookie is gone
+    response = stranger.post("/nb/studio/lessons/1", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "Logg inn igjen" in page and "A long text written while the session ran out." in page
+    kept = re.search(r'name="resume" value="([^"]*)"', page).group(1)
+
+    response = stranger.post(
+        "/nb/login",
+        data={
+            "csrf_token": TOKEN.search(page).group(1),
+            "username": "edna",
+            "password": "correct horse battery",
+            "resume": html.unescape(kept),
+            "resume_url": "/nb/studio/lessons/1",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "A long text written while the session ran out." in page
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    fields = {name: html.unescape(value) for name, value in fields.items()}
+    assert stranger.post("/nb/studio/lessons/1", data=fields).status_code == 303
+    with app.app_context():
+        assert db.session.get(Lesson, 1).draft["body"]["en"] == "A long text written while the session ran out."
+
+
+def test_an_expired_form_is_shown_again_with_the_text(app, editor):
+    data = fill_lesson(editor, 1, body_en="Kept after expiry.")
+    data["csrf_token"] = "expired"
+    before = revision(app, 1)
+    response = editor.post("/en/studio/lessons/1", data=data)
+    assert response.status_code == 400
+    assert "Kept after expiry." in response.get_data(as_text=True)
+    assert revision(app, 1) == before
+
+
+def test_markdown_is_sanitised_in_preview_and_for_students(app, editor):
+    hostile = '<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))'
+    assert editor.post("/en/studio/lessons/1", data=fill_lesson(editor, 1, body_en=hostile)).status_code == 303
+    for path in ("/en/studio/lessons/1/preview", "/en/studio/lessons/1/preview/quiz"):
+        page = editor.get(path).get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page and 'href="javascript:' not in page
+        assert "Preview of the draft" in page
+    page = editor.get("/en/studio/lessons/1/preview").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, never run
+
+
+def png_bytes(mode="RGB") -> bytes:
+    out = io.BytesIO()
+    PillowImage.new(mode, (40, 30), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_pictures_are_checked_reencoded_and_need_alt_text_to_publish(app, editor):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id)
+    data["image"] = (io.BytesIO(b"<svg onload=alert(1)></svg>"), "evil.png")
+    response = editor.post(f"/en/studio/lessons/{lesson_id}", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "not a picture we can read" in response.get_data(as_text=True)
+    data = fill_lesson(editor, lesson_id, alt_en="A red warning sign on a fence")
+    data["image"] = (io.BytesIO(png_bytes()), "sign.png")
+    response = editor.post(f"/en/studio/lessons/{lesson_id}", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    with app.app_context():
+        image = db.session.scalar(db.select(Image))
+        sha = image.sha256
+        assert PillowImage.open(io.BytesIO(image.data)).size == (40, 30)
+    refused = publish(editor, lesson_id).get_data(as_text=True)
+    assert "description (alt text) is missing in Norwegian" in refused
+    data = fill_lesson(editor, lesson_id, alt_en="A red warning sign on a fence", alt_nb="Et rødt varselskilt")
+    assert editor.post(f"/en/studio/lessons/{lesson_id}", data=data).status_code == 303
+    assert publish(editor, lesson_id).status_code == 303
+    page = app.test_client().get("/nb/lessons/local-signs").get_data(as_text=True)
+    assert f'src="/media/{sha}"' in page and 'alt="Et rødt varselskilt"' in page
+    served = app.test_client().get(f"/media/{sha}")
+    assert served.status_code == 200 and served.mimetype == "image/png"
+
+
+def test_unpublish_and_archive_keep_attempts(app, editor):
+    lesson_id = publishable_lesson(editor)
+    publish(editor, lesson_id)
+    student = app.test_client()
+    submit(student, open_quiz(student, app, "local-signs"))
+    token = csrf_of(editor, f"/en/studio/lessons/{lesson_id}")
+    response = editor.post(
+        f"/en/studio/lessons/{lesson_id}/archive", data={"csrf_token": token, "revision": revision(app, lesson_id)}
+    )
+    assert response.status_code == 303
+    assert student.get("/en/lessons/local-signs").status_code == 404
+    assert "Archived" in editor.get("/en/studio/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 1
+
+
+def test_a_safety_message_is_edited_in_both_languages(app, editor):
+    page = editor.get("/en/studio/messages/1").get_data(as_text=True)
+    data = {
+        "csrf_token": TOKEN.search(page).group(1),
+        "revision": REVISION.search(page).group(1),
+        "number": "1",
+        "title_nb": "Kjenn igjen faren",
+        "title_en": "Recognise the danger",
+        "text_nb": "Ny tekst.",
+        "text_en": "",
+    }
+    response = editor.post("/en/studio/messages/1", data=data)
+    assert response.status_code == 422 and "English" in response.get_data(as_text=True)
+    data["text_en"] = "New text."
+    assert editor.post("/en/studio/messages/1", data=data).status_code == 303
+    assert editor.post("/en/studio/messages/1", data=data).status_code == 409  # an old form: a conflict
+
+
+def test_json_export_import_into_an_empty_database_export_again_is_the_same(app, editor, tmp_path):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id, alt_en="A sign", alt_nb="Et skilt")
+    data["image"] = (io.BytesIO(png_bytes("RGBA")), "sign.png")
+    editor.post(f"/en/studio/lessons/{lesson_id}", data=data, content_type="multipart/form-data")
+    exported = editor.get("/en/studio/export.json").get_data(as_text=True)
+    assert json.loads(exported)["lessons"][-1]["image"]["alt"]["nb"] == "Et skilt"
+
+    empty = tmp_path / "empty.sqlite"
+    fresh = make_app(empty)
+    with fresh.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    make_staff(fresh, "edna", role="editor")
+    other = fresh.test_client()
+    log_in_staff(other, "edna")
+    token = csrf_of(other, "/en/studio/")
+    response = other.post(
+        "/en/studio/import",
+        data={"csrf_token": token, "file": (io.BytesIO(exported.encode()), "all.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert other.get("/en/studio/export.json").get_data(as_text=True) == exported
+    assert other.get("/en/lessons/what-they-look-like").status_code == 200
+
+
+def test_a_bad_import_changes_nothing_and_names_each_problem_with_its_line(app, editor):
+    document = json.loads(editor.get("/en/studio/lessons/1/export.json").get_data(as_text=True))
+    document["lessons"][0]["questions"][1]["kind"] = "essay"
+    document["lessons"][0]["slug"] = "Not A Slug"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    kind_line = next(n for n, line in enumerate(text.splitlines(), 1) if '"essay"' in line)
+    before = revision(app, 1)
+    token = csrf_of(editor, "/en/studio/")
+    response = editor.post(
+        "/en/studio/import",
+        data={"csrf_token": token, "file": (io.BytesIO(text.encode()), "bad.json")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"Line {kind_line}: Choose what kind of question this is." in page
+    assert "Use lower-case letters" in page
+    assert revision(app, 1) == before
+    broken = editor.post(
+        "/en/studio/import",
+        data={"csrf_token": token, "file": (io.BytesIO(b'{"format": "minequiz-lessons",\n "lessons": [}'), "x.json")},
+        content_type="multipart/form-data",
+    )
+    assert broken.status_code == 422 and "Line 2" in broken.get_data(as_text=True)
+
+
+def test_files_are_not_loaded_over_studio_work(app, editor, runner):
+    assert editor.post("/en/studio/lessons/1", data=fill_lesson(editor, 1)).status_code == 303
+    result = runner.invoke(args=["content", "load"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.get(Lesson, 1).draft["title"]["en"] == "Local danger signs"
