@@ -1,7 +1,7 @@
 """Who is asking. A learner who has not joined a class is a credential-less user in a
 year-long signed cookie, created at their first attempt."""
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_login import current_user, login_user
 
 from ..extensions import db, login_manager
@@ -44,4 +44,5 @@ def ensure_learner() -> User:
 def start_session(user: User, remember: bool) -> None:
     """Log in with a fresh session, so nothing from before the login carries over."""
     session.clear()
+    g.pop("csrf_token", None)  # a token made earlier in this request belongs to the old session
     login_user(user, remember=remember)

@@ -200,13 +200,14 @@ class Problem:
     question: str | None = None
 
 
-def language_name(code: str) -> str:
-    """A language's name in the language of the page ("Norwegian Bokmål", "engelsk")."""
+def language_name(code: str, heading: bool = False) -> str:
+    """A language's name in the language of the page ("Norwegian Bokmål", "engelsk"); with
+    a capital letter when it stands alone as a heading."""
     try:
         name = Locale.parse(code).get_display_name(str(get_locale() or "en")) or code
     except (ValueError, TypeError):
         return code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if heading else name
 
 
 def question_problems(question: dict) -> list[str]:
