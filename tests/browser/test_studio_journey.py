@@ -1,0 +1,57 @@
+"""An editor changes a question and publishes; a student gets the new wording, and an
+attempt made before still shows the old one."""
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+
+def answer_everything(page) -> None:
+    """Pick the first answer of every question (and number ordering steps 1, 2, ...)."""
+    for fieldset in page.locator("fieldset.question").all():
+        selects = fieldset.locator("select")
+        if selects.count():
+            for index in range(selects.count()):
+                selects.nth(index).select_option(str(index + 1))
+        else:
+            fieldset.locator("input").first.check()
+
+
+def test_editor_publishes_a_new_wording_and_old_results_keep_the_old(browser, live_server, app, screenshot):
+    from tests.factories import make_staff
+
+    make_staff(app, "edna", role="editor")
+    student = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    student.goto(live_server + "/en/lessons/what-they-look-like/quiz")
+    first_prompt = student.locator("fieldset.question legend").first.inner_text()
+    answer_everything(student)
+    student.click("text=Send my answers")
+    old_result = student.url
+    assert "/attempts/" in old_result
+
+    editor = browser.new_context(viewport=DESKTOP, locale="nb-NO").new_page()
+    editor.goto(live_server + "/nb/login")
+    editor.fill("#username", "edna")
+    editor.fill("#password", "correct horse battery")
+    editor.click("text=Logg inn >> nth=-1")
+    assert editor.url.endswith("/nb/studio/")
+    screenshot(editor, "studio-index-nb")
+    editor.click("text=Slik ser miner og eksplosive krigsrester ut")
+    editor.click("text=Rediger spørsmål 1")
+    editor.fill("#prompt_en", "NEW WORDING: what do you do when you see a strange object?")
+    screenshot(editor, "studio-question-nb")
+    editor.click("text=Lagre spørsmålet")
+    assert "Spørsmålet er lagret" in editor.content()
+    editor.click("text=Forhåndsvis på engelsk")
+    editor.click("text=Take the quiz")
+    assert "NEW WORDING" in editor.content()
+    screenshot(editor, "studio-preview-quiz-en")
+    editor.go_back()
+    editor.click("text=Back to the studio")  # the preview was in English, so is the studio now
+    editor.click("button:has-text('Publish')")
+    assert "Published as version 2" in editor.content()
+    screenshot(editor, "studio-published-en")
+
+    student.goto(live_server + "/en/lessons/what-they-look-like/quiz")
+    assert "NEW WORDING" in student.content()
+    student.goto(old_result)
+    assert first_prompt.split("\n")[-1] in student.content() and "NEW WORDING" not in student.content()
+    screenshot(student, "studio-old-result-keeps-old-wording")
