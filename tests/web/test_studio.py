@@ -12,7 +12,7 @@ from PIL import Image as PillowImage
 from minequiz.extensions import db
 from minequiz.models import Attempt, Image, Lesson, LessonChange, LessonVersion
 from tests.conftest import make_app
-from tests.factories import csrf_of, log_in_staff, make_staff, open_quiz, submit
+from tests.factories import csrf_of, log_in_staff, make_staff, open_quiz, right_answers, submit
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 REVISION = re.compile(r'name="revision"[^>]*value="([0-9]+)"')
@@ -454,3 +454,85 @@ def test_files_are_not_loaded_over_studio_work(app, editor, runner):
     assert result.exit_code == 0
     with app.app_context():
         assert db.session.get(Lesson, 1).draft["title"]["en"] == "Local danger signs"
+
+
+def test_reports_keep_working_across_versions_with_figures_per_version(app, editor):
+    from tests.factories import create_class, join
+
+    make_staff(app, "tina")
+    teacher = app.test_client()
+    log_in_staff(teacher, "tina")
+    class_id, code = create_class(teacher, "Klasse 5B")
+    ali, bea = app.test_client(), app.test_client()
+    join(ali, code, "Ali")
+    join(bea, code, "Bea")
+    before = open_quiz(ali, app, "what-they-look-like")
+    old_prompt = before.version.questions[0].texts["en"].prompt
+    submit(ali, before)
+
+    key = before.version.questions[0].key
+    data = form_of(editor, f"/en/studio/lessons/1/questions/{key}")
+    data["prompt_en"] = "A changed wording of the first question"
+    assert editor.post(f"/en/studio/lessons/1/questions/{key}", data=data).status_code == 303
+    assert publish(editor, 1).status_code == 303
+    after = open_quiz(bea, app, "what-they-look-like")
+    assert after.version.number == 2
+    submit(bea, after, answers=right_answers(after.version))
+
+    for path in ("", "/report", "/items", "/items.csv", "/overview.csv"):
+        assert teacher.get(f"/en/teach/classes/{class_id}{path}").status_code == 200
+    items = teacher.get(f"/en/teach/classes/{class_id}/items").get_data(as_text=True)
+    assert html.escape(old_prompt) in items and "A changed wording of the first question" in items
+
+
+@pytest.mark.parametrize(
+    ("slug", "status", "message"),
+    [
+        ("Local Signs", 422, "Use lower-case letters and digits joined by dashes"),
+        ("", 422, "Fill in this field."),
+        ("what-they-look-like", 409, "Another lesson has this address already."),
+        ("a" * 101, 422, "Field cannot be longer than 100 characters."),
+    ],
+)
+def test_a_new_lesson_needs_a_free_and_well_formed_address(app, editor, slug, status, message):
+    token = csrf_of(editor, "/en/studio/")
+    response = editor.post("/en/studio/lessons", data={"csrf_token": token, "slug": slug})
+    assert response.status_code == status and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Lesson)) == 6
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"position": "first"}, "Not a valid integer value"),
+        ({"position": "0"}, "Number must be between 1 and 999."),
+        ({"messages": "no-such-message"}, "is not a valid choice for this field."),
+        ({"title_en": "x" * 201}, "Use at most 200 characters."),
+        ({"revision": "one"}, ""),
+    ],
+)
+def test_lesson_form_errors_are_named_and_nothing_is_saved(app, editor, changes, message):
+    data = fill_lesson(editor, 1, **changes)
+    before = revision(app, 1)
+    response = editor.post("/en/studio/lessons/1", data=data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert revision(app, 1) == before
+
+
+def test_a_picture_of_another_type_is_refused(app, editor):
+    out = io.BytesIO()
+    PillowImage.new("RGB", (10, 10)).save(out, "BMP")
+    data = fill_lesson(editor, 1, alt_en="x", alt_nb="x")
+    data["image"] = (io.BytesIO(out.getvalue()), "sign.png")
+    response = editor.post("/en/studio/lessons/1", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Use a PNG, JPEG, GIF or WebP picture." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Image)) == 0
+
+
+def test_a_safety_message_number_must_be_a_small_whole_number(app, editor):
+    page = editor.get("/nb/studio/messages/1").get_data(as_text=True)
+    data = {"csrf_token": TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1), "number": "x"}
+    response = editor.post("/nb/studio/messages/1", data=data)
+    assert response.status_code == 422 and "Ikke en gyldig heltallsverdi" in response.get_data(as_text=True)
