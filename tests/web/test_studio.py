@@ -319,7 +319,7 @@ def test_an_expired_form_is_shown_again_with_the_text(app, editor):
 
 
 def test_markdown_is_sanitised_in_preview_and_for_students(app, editor):
-    hostile = '<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))'
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))"
     assert editor.post("/en/studio/lessons/1", data=fill_lesson(editor, 1, body_en=hostile)).status_code == 303
     for path in ("/en/studio/lessons/1/preview", "/en/studio/lessons/1/preview/quiz"):
         page = editor.get(path).get_data(as_text=True)
