@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image as PillowImage
 
 from minequiz.extensions import db
@@ -536,3 +538,53 @@ def test_a_safety_message_number_must_be_a_small_whole_number(app, editor):
     data = {"csrf_token": TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1), "number": "x"}
     response = editor.post("/nb/studio/messages/1", data=data)
     assert response.status_code == 422 and "Ikke en gyldig heltallsverdi" in response.get_data(as_text=True)
+
+
+STUDIO_POSTS = [
+    "/en/studio/lessons/1",
+    "/en/studio/lessons/1/questions",
+    "/en/studio/lessons/1/questions/{key}",
+    "/en/studio/lessons/1/questions/{key}/move",
+    "/en/studio/lessons/1/questions/{key}/delete",
+    "/en/studio/lessons/1/publish",
+    "/en/studio/lessons/1/archive",
+    "/en/studio/lessons/1/resolve",
+    "/en/studio/messages/1",
+    "/en/studio/lessons",
+]
+HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", "0", "-1", "99999999999", "<script>alert(1)</script>", "{", "[]", '{"slug": 1}', "\x00"]),
+)
+FIELDS = st.sampled_from(
+    ["revision", "position", "kind", "message", "messages", "answer", "direction", "document", "slug", "number"]
+    + ["title_en", "prompt_nb", "choices-0-text_en", "choices-0-correct", "choices-99-place", "choices-x-key"]
+)
+
+
+def stored_state(app) -> tuple:
+    with app.app_context():
+        lessons = db.session.execute(db.select(Lesson.id, Lesson.revision, Lesson.archived)).all()
+        versions = db.session.scalar(db.select(db.func.count()).select_from(LessonVersion))
+        changes = db.session.scalar(db.select(db.func.count()).select_from(LessonChange))
+        return tuple(lessons), versions, changes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(STUDIO_POSTS),
+    fields=st.dictionaries(FIELDS, HOSTILE, max_size=6),
+    stale=st.booleans(),
+)
+def test_hostile_studio_posts_never_fail_and_store_nothing_when_refused(app, editor, path, fields, stale):
+    with app.app_context():
+        key = db.session.get(Lesson, 1).published_version.questions[0].key
+    token = csrf_of(editor, "/en/studio/")
+    data = {"csrf_token": token, **fields}
+    if stale:
+        data["revision"] = "0"
+    before = stored_state(app)
+    response = editor.post(path.format(key=key), data=data)
+    assert response.status_code in (200, 303, 400, 404, 409, 422), response.status_code
+    if response.status_code >= 400:
+        assert stored_state(app) == before
