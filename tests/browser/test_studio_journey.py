@@ -49,6 +49,12 @@ def test_editor_publishes_a_new_wording_and_old_results_keep_the_old(browser, li
     editor.click("button:has-text('Publish')")
     assert "Published as version 2" in editor.content()
     screenshot(editor, "studio-published-en")
+    editor.click("text=History")
+    editor.select_option("#compare-old", "1")
+    editor.select_option("#compare-new", "2")
+    editor.click("button:has-text('Compare')")
+    assert "NEW WORDING" in editor.locator("ul.diff ins").first.inner_text()
+    screenshot(editor, "studio-history-diff-en")
 
     student.goto(live_server + "/en/lessons/what-they-look-like/quiz")
     assert "NEW WORDING" in student.content()
