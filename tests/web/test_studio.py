@@ -4,6 +4,7 @@ pictures, import and export."""
 import html
 import io
 import json
+import os
 import re
 
 import pytest
@@ -588,3 +589,13 @@ def test_hostile_studio_posts_never_fail_and_store_nothing_when_refused(app, edi
     assert response.status_code in (200, 303, 400, 404, 409, 422), response.status_code
     if response.status_code >= 400:
         assert stored_state(app) == before
+
+
+def test_a_picture_larger_than_a_quiz_form_but_within_the_limit_is_accepted(app, editor):
+    out = io.BytesIO()
+    PillowImage.frombytes("RGB", (600, 600), os.urandom(600 * 600 * 3)).save(out, "PNG")
+    assert 256 * 1024 < len(out.getvalue()) < 3 * 1024 * 1024
+    data = fill_lesson(editor, 1, alt_en="Noise", alt_nb="Støy")
+    data["image"] = (io.BytesIO(out.getvalue()), "noise.png")
+    response = editor.post("/en/studio/lessons/1", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
