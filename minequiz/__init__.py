@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .learn.views import bp as learn_bp
     from .security import init_security
     from .services.documents import language_name
+    from .studio import exchange  # noqa: F401  (its routes are on the studio blueprint)
     from .studio.views import bp as studio_bp
     from .studio.views import serve_image
     from .teach.tables import render_cell, rounded

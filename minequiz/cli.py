@@ -75,7 +75,7 @@ def create_user(name: str, role: str, display_name: str | None) -> None:
 
 
 # How UI strings are found: babel.cfg's files, and the lazy_gettext aliases used in forms.
-EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext")
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_")
 SOURCE_LANGUAGE = "en"
 
 

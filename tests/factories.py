@@ -80,6 +80,7 @@ def count_rows(app) -> tuple[int, int]:
 
 
 FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+REVISION = re.compile(r'name="revision"[^>]*value="([0-9]+)"')
 
 
 def csrf_of(client, path: str) -> str:
@@ -194,3 +195,21 @@ def count_queries(app, client, path: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
+
+
+# The studio ----------------------------------------------------------------------------
+
+
+def new_lesson(editor, slug="local-signs") -> int:
+    token = csrf_of(editor, "/en/studio/")
+    response = editor.post("/en/studio/lessons", data={"csrf_token": token, "slug": slug})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def publish(editor, lesson_id: int, lang="en"):
+    page = editor.get(f"/{lang}/studio/lessons/{lesson_id}").get_data(as_text=True)
+    return editor.post(
+        f"/{lang}/studio/lessons/{lesson_id}/publish",
+        data={"csrf_token": FORM_TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1)},
+    )

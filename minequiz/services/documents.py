@@ -27,6 +27,7 @@ from ..models.content import QUESTION_KINDS
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LESSON_TEXTS = ("title", "summary", "body")
 QUESTION_TEXTS = ("prompt", "explanation")
+MAX_CHOICES = 12
 LIMITS = {"title": 200, "summary": 600, "body": 20000, "prompt": 2000, "explanation": 2000, "text": 600, "alt": 300}
 
 
@@ -316,25 +317,31 @@ def with_languages(document: dict, languages) -> dict:
     """A copy where every text has an entry for every language (empty where missing), so a
     language added after the document was written shows up as missing, not as an error."""
     document = copy.deepcopy(document)
-
-    def fill(texts):
-        texts = dict(texts or {})
-        for language in languages:
-            texts.setdefault(language, "")
-        return texts
-
     for name in LESSON_TEXTS:
-        document[name] = fill(document.get(name))
+        document[name] = _fill(document.get(name), languages)
     if document.get("image"):
-        document["image"]["alt"] = fill(document["image"].get("alt"))
-    for question in document.get("questions", []):
-        for name in QUESTION_TEXTS:
-            question[name] = fill(question.get(name))
-        if question.get("image"):
-            question["image"]["alt"] = fill(question["image"].get("alt"))
-        for choice in question.get("choices") or []:
-            choice["text"] = fill(choice.get("text"))
+        document["image"]["alt"] = _fill(document["image"].get("alt"), languages)
+    document["questions"] = [question_with_languages(q, languages) for q in document.get("questions", [])]
     return document
+
+
+def question_with_languages(question: dict, languages) -> dict:
+    """A copy of one question with an entry for every language in every text."""
+    question = copy.deepcopy(question)
+    for name in QUESTION_TEXTS:
+        question[name] = _fill(question.get(name), languages)
+    if question.get("image"):
+        question["image"]["alt"] = _fill(question["image"].get("alt"), languages)
+    for choice in question.get("choices") or []:
+        choice["text"] = _fill(choice.get("text"), languages)
+    return question
+
+
+def _fill(texts, languages) -> dict[str, str]:
+    texts = dict(texts or {})
+    for language in languages:
+        texts.setdefault(language, "")
+    return texts
 
 
 # The shape of a document from outside (an import, a posted conflict form) -----------------

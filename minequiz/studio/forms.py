@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..services.documents import KEY, LIMITS
+from ..services.documents import KEY, LIMITS, MAX_CHOICES, language_name
 
 KIND_LABELS = {
     "single": _l("One right answer"),
@@ -31,7 +31,6 @@ KIND_LABELS = {
     "truefalse": _l("True or false"),
     "order": _l("Put in order"),
 }
-MAX_CHOICES = 12
 
 
 def _strip(value):
@@ -149,6 +148,21 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File"))
 
 
-class GiftImportForm(Revision):
-    file = FileField(_l("GIFT file"))
-    language = SelectField(_l("Language of the file"), choices=[])
+@lru_cache(maxsize=8)
+def gift_import_form_class(languages: tuple[str, ...]):
+    fields = {
+        "file": FileField(_l("GIFT file (from Moodle or exported here)")),
+        "language": RadioField(
+            _l("Language of the file"),
+            choices=[SelectChoice(language, language) for language in languages],
+            validators=[InputRequired(_l("Choose the language the file is written in."))],
+        ),
+    }
+    return type("GiftImportForm", (Revision,), fields)
+
+
+def gift_import_form(languages: tuple[str, ...], **options):
+    """The GIFT import form (options as for any form), languages named in the page's language."""
+    form = gift_import_form_class(languages)(**options)
+    form.language.choices = [SelectChoice(language, language_name(language, True)) for language in languages]
+    return form

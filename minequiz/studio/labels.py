@@ -30,6 +30,7 @@ def action_labels() -> dict[str, str]:
         "restored": _("restored the lesson"),
         "kept-mine": _("saved their version after a conflict"),
         "imported": _("imported"),
+        "imported-gift": _("imported questions from a GIFT file, language:"),
     }
 
 

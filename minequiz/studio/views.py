@@ -15,7 +15,7 @@ from ..errors import fail
 from ..extensions import db
 from ..learn.forms import build_quiz_form
 from ..models import Lesson, LessonVersion, SafetyMessage
-from ..services import content, documents, images, interchange, studio
+from ..services import content, documents, images, question_bank, studio
 from ..teach.forms import ActionForm
 from . import forms
 from .labels import action_labels, diff_labels, problem_for_image, state_labels
@@ -161,6 +161,8 @@ def render_lesson(lesson: Lesson, form, document: dict, status=200, problems=Non
         new_question=forms.NewQuestionForm(formdata=None, revision=str(lesson.revision)),
         kinds=forms.KIND_LABELS,
         messages={m.key: m for m in db.session.scalars(db.select(SafetyMessage))},
+        gift_form=forms.gift_import_form(languages(), formdata=None, revision=str(lesson.revision)),
+        gift_notes=question_bank.export_notes(document, languages()),
     ), status
 
 
@@ -589,57 +591,3 @@ def serve_image(sha256: str):
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Disposition"] = "inline"
     return response
-
-
-# Interchange --------------------------------------------------------------------------------
-
-
-def download(text: str, name: str, mimetype: str) -> Response:
-    response = Response(text, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@bp.get("/export.json")
-def export_all():
-    lessons = db.session.scalars(db.select(Lesson).order_by(Lesson.position, Lesson.slug)).all()
-    return download(interchange.dumps(interchange.export(lessons)), "minequiz-lessons.json", "application/json")
-
-
-@bp.get("/lessons/<id:lesson_id>/export.json")
-def export_lesson(lesson_id: int):
-    found = lesson_or_404(lesson_id)
-    return download(interchange.dumps(interchange.export([found])), f"{found.slug}.json", "application/json")
-
-
-def read_upload(form) -> str | None:
-    upload = form.file.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ""
-
-
-@bp.post("/import")
-def import_json():
-    form = forms.ImportForm()
-    form.file.process(request.files)
-    if not form.validate_on_submit():
-        fail(400, _("This page had expired, so nothing was changed. Try again."))
-    text = read_upload(form)
-    if text is None:
-        return import_result([(None, _("Choose a file to import."))], 422)
-    try:
-        data = interchange.check(text, languages())
-        report = interchange.apply(data, current_user, languages())
-    except interchange.ImportRefused as refused:
-        db.session.rollback()
-        return import_result(refused.problems, 422)
-    db.session.commit()
-    return import_result([], 200, report)
-
-
-def import_result(problems, status, report=None):
-    return render_template("studio/imported.html", problems=problems, report=report), status

@@ -165,6 +165,10 @@ ROUTES += [
     ("GET", "/en/studio/lessons/{lesson}/export.json", STUDIO),
     ("GET", "/en/studio/export.json", STUDIO),
     ("POST", "/en/studio/import", studio_post(400)),
+    ("GET", "/en/studio/gift/en", STUDIO),
+    ("GET", "/en/studio/gift/xx", {**STUDIO, "editor": 404, "admin": 404}),
+    ("GET", "/en/studio/lessons/{lesson}/gift/nb", STUDIO),
+    ("POST", "/en/studio/lessons/{lesson}/gift", studio_post(400)),
     ("GET", "/en/studio/messages/{message}", STUDIO),
     ("POST", "/en/studio/messages/{message}", studio_post(400)),
 ]

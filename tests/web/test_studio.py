@@ -15,17 +15,20 @@ from PIL import Image as PillowImage
 from minequiz.extensions import db
 from minequiz.models import Attempt, Image, Lesson, LessonChange, LessonVersion
 from tests.conftest import make_app
-from tests.factories import csrf_of, log_in_staff, make_staff, open_quiz, right_answers, submit
+from tests.factories import (
+    FORM_TOKEN,
+    REVISION,
+    csrf_of,
+    log_in_staff,
+    make_staff,
+    new_lesson,
+    open_quiz,
+    publish,
+    right_answers,
+    submit,
+)
 
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
-REVISION = re.compile(r'name="revision"[^>]*value="([0-9]+)"')
-
-
-@pytest.fixture
-def editor(app, client):
-    make_staff(app, "edna", role="editor")
-    assert log_in_staff(client, "edna").headers["Location"].endswith("/en/studio/")
-    return client
+TOKEN = FORM_TOKEN
 
 
 def form_of(client, path: str) -> dict:
@@ -48,13 +51,6 @@ def form_of(client, path: str) -> dict:
         chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
         data[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
     return {key: html.unescape(value) for key, value in data.items()}
-
-
-def new_lesson(editor, slug="local-signs") -> int:
-    token = csrf_of(editor, "/en/studio/")
-    response = editor.post("/en/studio/lessons", data={"csrf_token": token, "slug": slug})
-    assert response.status_code == 303
-    return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
 
 def add_question(editor, lesson_id: int, kind: str) -> str:
@@ -113,14 +109,6 @@ def publishable_lesson(editor) -> int:
     response = editor.post(f"/en/studio/lessons/{lesson_id}/questions/{key}", data=fill_single(editor, lesson_id, key))
     assert response.status_code == 303, response.get_data(as_text=True)
     return lesson_id
-
-
-def publish(editor, lesson_id: int, lang="en"):
-    page = editor.get(f"/{lang}/studio/lessons/{lesson_id}").get_data(as_text=True)
-    return editor.post(
-        f"/{lang}/studio/lessons/{lesson_id}/publish",
-        data={"csrf_token": TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1)},
-    )
 
 
 def revision(app, lesson_id: int) -> int:

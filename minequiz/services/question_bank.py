@@ -1,0 +1,175 @@
+"""A lesson's questions in and out of the studio as Moodle GIFT files, one language a
+file (the format itself is in `gift.py`).
+
+Importing a file in one language into a lesson's draft:
+- a question whose key (its GIFT title) is in the draft with the same shape (kind, number
+  of choices, right answers) gets that language's texts and nothing else, so an "nb" and an
+  "en" file fill the two columns of the same questions;
+- a question whose key is in the draft with another shape takes the file's shape; its
+  question and explanation in the other languages are kept, its choices there are empty
+  (marked missing, to translate again);
+- any other question is added at the end, with empty texts in the other languages.
+Everything is checked first; a file with a problem changes nothing. The caller saves the
+merged draft with the lesson's save counter, so a concurrent edit is a conflict, as with
+every save.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..models import Lesson
+from . import documents, gift, studio
+
+CATEGORY = "$course$/minequiz/{slug}"
+
+
+@dataclass
+class GiftReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.replaced)
+
+
+class GiftRefused(Exception):
+    def __init__(self, problems: list[tuple[int | None, str]]):
+        super().__init__("GIFT import refused")
+        self.problems = problems
+
+
+# Export ----------------------------------------------------------------------------------
+
+
+def _exportable(question: dict, language: str) -> bool:
+    """Whether GIFT can hold the question in `language`: every text written, the question valid."""
+    try:
+        gift.export_gift([question], language)
+    except ValueError:
+        return False
+    return True
+
+
+def export_questions(lessons: list[Lesson], language: str) -> str:
+    """The working copy's questions of each lesson in `language`, a Moodle category per
+    lesson; questions not yet written in that language are left out (see `export_notes`)."""
+    with force_locale(language):
+        order_note = _(gift.ORDER_NOTE)
+    parts = []
+    for lesson in lessons:
+        questions = [q for q in studio.working_document(lesson)["questions"] if _exportable(q, language)]
+        if questions:
+            parts.append(
+                gift.export_gift(
+                    questions,
+                    language,
+                    category=CATEGORY.format(slug=lesson.slug),
+                    order_note=order_note,
+                )
+            )
+    return "\n".join(parts)
+
+
+def export_notes(document: dict, languages) -> list[str]:
+    """What an editor should know before downloading the lesson's GIFT files, translated."""
+    notes = [_(note.text, **note.values) for note in gift.export_notes(document["questions"])]
+    for language in languages:
+        left_out = [str(n) for n, q in enumerate(document["questions"], 1) if not _exportable(q, language)]
+        if left_out:
+            notes.append(
+                _(
+                    "Not in the %(language)s file, because they are incomplete or invalid there: questions %(list)s.",
+                    language=documents.language_name(language),
+                    list=", ".join(left_out),
+                )
+            )
+    return notes
+
+
+# Import ----------------------------------------------------------------------------------
+
+
+def _shape(question: dict) -> tuple:
+    return (
+        question["kind"],
+        question.get("answer") if question["kind"] == "truefalse" else None,
+        [choice.get("correct") for choice in question.get("choices") or []],
+    )
+
+
+def _too_long(question: dict, language: str) -> bool:
+    texts = [(name, question[name][language]) for name in documents.QUESTION_TEXTS]
+    texts += [("text", choice["text"][language]) for choice in question.get("choices") or []]
+    return any(len(text) > documents.LIMITS[name] for name, text in texts)
+
+
+def _problems(result: gift.GiftImport, language: str) -> list[tuple[int | None, str]]:
+    """What stops the file from being imported: Moodle syntax, then what the studio refuses."""
+    problems = [(line, _(what)) for line, what in result.problems]
+    known = studio.message_keys()
+    for question in result.questions:
+        line = result.lines[question["key"]]
+        if question.get("message") and question["message"] not in known:
+            problems.append(
+                (line, _("It checks a safety message that does not exist here: %(key)s.", key=question["message"]))
+            )
+        if len(question.get("choices") or []) > documents.MAX_CHOICES:
+            problems.append((line, _("A question has at most %(max)d choices.", max=documents.MAX_CHOICES)))
+        if _too_long(question, language):
+            problems.append((line, _("A text of this question is too long for the studio.")))
+        problems += [(line, what) for what in documents.question_problems(question)]
+    if not result.questions and not result.skipped and not problems:
+        problems.append((None, _("There is no question in this file. Is it a GIFT file?")))
+    return sorted(problems, key=lambda problem: problem[0] or 0)
+
+
+def _merge(old: dict | None, new: dict, language: str, languages) -> tuple[dict, str]:
+    """The draft's question after the import, and whether it was added, updated or replaced."""
+    new = documents.question_with_languages(new, languages)
+    if old is None:
+        return new, "added"
+    if _shape(old) == _shape(new):
+        merged = copy.deepcopy(old)
+        for name in documents.QUESTION_TEXTS:
+            merged[name][language] = new[name][language]
+        for choice, incoming in zip(merged.get("choices") or [], new.get("choices") or [], strict=True):
+            choice["text"][language] = incoming["text"][language]
+        if new.get("message"):
+            merged["message"] = new["message"]
+        return merged, "updated"
+    for name in documents.QUESTION_TEXTS:
+        new[name] = {**old[name], language: new[name][language]}
+    if old.get("image"):
+        new["image"] = copy.deepcopy(old["image"])
+    if not new.get("message") and old.get("message"):
+        new["message"] = old["message"]
+    return new, "replaced"
+
+
+def merge_file(lesson: Lesson, text: str, language: str) -> tuple[dict, GiftReport]:
+    """The lesson's draft with a GIFT file in `language` merged in, and what changed; the
+    caller saves it. GiftRefused lists every problem with its line."""
+    result = gift.import_gift(text, language)
+    problems = _problems(result, language)
+    if problems:
+        raise GiftRefused(problems)
+    report = GiftReport(skipped=[(line, _(why)) for line, why in result.skipped])
+    document = copy.deepcopy(studio.working_document(lesson))
+    places = {question["key"]: number for number, question in enumerate(document["questions"])}
+    for incoming in result.questions:
+        place = places.get(incoming["key"])
+        old = document["questions"][place] if place is not None else None
+        question, outcome = _merge(old, incoming, language, studio.languages())
+        if place is None:
+            places[question["key"]] = len(document["questions"])
+            document["questions"].append(question)
+        else:
+            document["questions"][place] = question
+        getattr(report, outcome).append(question["key"])
+    return document, report
