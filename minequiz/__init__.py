@@ -32,6 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.strict_slashes = False
     if config:
         app.config.update(config)
+    if not app.config["LANGUAGES"]:
+        app.config["LANGUAGES"] = i18n.catalogue_languages(
+            app.config["BABEL_TRANSLATION_DIRECTORIES"], app.config["BABEL_DEFAULT_LOCALE"]
+        )
+    i18n.check_languages(app.config["LANGUAGES"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))

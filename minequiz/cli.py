@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .config import TRANSLATIONS_DIR
 from .extensions import db
+from .i18n import is_language
 from .services import accounts, content_files
 
 content_cli = AppGroup("content", help="Load the built-in lessons.")
@@ -46,7 +46,7 @@ def load_content(path: Path) -> None:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
     click.echo(
-        f"{report.messages} safety messages; lessons: {len(report.created)} new, "
+        f"In {', '.join(report.languages)}: {report.messages} safety messages; lessons: {len(report.created)} new, "
         f"{len(report.updated)} with a new version, {len(report.unchanged)} unchanged."
     )
     if report.kept:
@@ -93,18 +93,47 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
 
+def _folder() -> Path:
+    """The app's translations folder (the first, if several are configured)."""
+    return Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
+
+
+def _update() -> None:
+    pot = str(_folder() / "messages.pot")
+    _pybabel("update", "-i", pot, "-d", str(_folder()), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
 @translate_cli.command("extract")
 def extract() -> None:
-    """Extract UI strings into translations/messages.pot and update every catalogue."""
-    pot = str(TRANSLATIONS_DIR / "messages.pot")
+    """Extract UI strings into messages.pot and update every catalogue from it."""
+    pot = str(_folder() / "messages.pot")
     _pybabel("extract", *EXTRACT_OPTIONS, "--no-location", "--sort-output", "-o", pot, "minequiz")
-    _pybabel("update", "-i", pot, "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching", "--ignore-obsolete")
+    _update()
+
+
+@translate_cli.command("update")
+def update() -> None:
+    """Update every catalogue from messages.pot (new strings empty, gone strings dropped)."""
+    _update()
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def init(language: str) -> None:
+    """Start a catalogue for a new language (such as sw or uk): translate it, compile it,
+    and the app has that language, with its texts to write in the studio."""
+    if not is_language(language):
+        raise click.ClickException(f"{language!r} is not a language code Babel knows.")
+    if (_folder() / language / "LC_MESSAGES" / "messages.po").exists():
+        raise click.ClickException(f"There is a {language!r} catalogue already; use 'translate update'.")
+    _pybabel("init", "-i", str(_folder() / "messages.pot"), "-d", str(_folder()), "-l", language)
+    click.echo(f"Created {_folder() / language / 'LC_MESSAGES' / 'messages.po'}.")
 
 
 @translate_cli.command("compile")
 def compile_catalogues() -> None:
     """Compile the catalogues (the .mo files are built, not committed)."""
-    _pybabel("compile", "-d", str(TRANSLATIONS_DIR))
+    _pybabel("compile", "-d", str(_folder()))
 
 
 @translate_cli.command("coverage")
@@ -113,7 +142,7 @@ def coverage() -> None:
     from babel.messages.pofile import read_po
 
     missing_total = 0
-    for po in sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")):
+    for po in sorted(_folder().glob("*/LC_MESSAGES/messages.po")):
         language = po.parent.parent.name
         with open(po, "rb") as handle:
             catalogue = read_po(handle, locale=language)

@@ -24,14 +24,17 @@ def load_config(instance_path: str) -> dict:
     database_url = os.environ.get("MINEQUIZ_DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "minequiz.sqlite")
     )
+    # The page languages: MINEQUIZ_LANGUAGES ("nb,en", the first the default), else every
+    # catalogue in the translations folder (create_app fills this in once the folder is known).
+    languages = tuple(filter(None, (os.environ.get("MINEQUIZ_LANGUAGES") or "").replace(" ", "").split(",")))
     return {
         "SECRET_KEY": os.environ.get("MINEQUIZ_SECRET_KEY") or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_LOCALE": languages[0] if languages else "nb",
         # Times are stored in UTC and shown in the field office's time zone.
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("MINEQUIZ_TIMEZONE") or "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
-        "LANGUAGES": ("nb", "en"),
+        "LANGUAGES": languages,
         # The session ends with the browser; a learner (not staff) is remembered for a
         # year on this device by the login cookie.
         "REMEMBER_COOKIE_DURATION": timedelta(days=365),

@@ -1,30 +1,84 @@
 """The language of a page: first segment of its URL, a language switch, and the choice
-for `/` (remembered language, else the browser's best match, else Norwegian)."""
+for `/` (remembered language, else the browser's best match, else Norwegian).
 
+The languages are the catalogues in the translations folder (see `config.py`), so a new
+language is a catalogue and content rows, not a code change.
+"""
+
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BuildError
 
-# Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages.
-LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "en": "en"}
-LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
+# Browsers send Norwegian as nb, no or nn (often with -NO); all mean our Bokmål pages
+# when the app has Bokmål and not the language asked for.
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}
 # The language last used, kept in its own year-long cookie (nothing secret in it).
 LANGUAGE_COOKIE = "minequiz_lang"
+
+
+def catalogue_languages(directories: str, default: str) -> tuple[str, ...]:
+    """The languages with a catalogue in the translation folders (";"-separated, as
+    Flask-Babel takes them): the default language first, then the others by code."""
+    found = set()
+    for directory in filter(None, directories.split(";")):
+        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            if is_language(po.parent.parent.name):
+                found.add(po.parent.parent.name)
+    return (default, *sorted(found - {default}))
+
+
+def is_language(code: str) -> bool:
+    """Whether Babel knows this language code (and so can format dates and names in it)."""
+    try:
+        Locale.parse(code)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
+def check_languages(languages) -> None:
+    """Refuse to start with a language code Babel does not know (MINEQUIZ_LANGUAGES=xx)."""
+    for code in languages:
+        if not is_language(code):
+            raise ValueError(f"{code!r} in MINEQUIZ_LANGUAGES is not a language code Babel knows")
 
 
 def supported() -> tuple[str, ...]:
     return current_app.config["LANGUAGES"]
 
 
+def language_autonym(code: str) -> str:
+    """A language's name in that language, as a language switch shows it: "Norsk bokmål"."""
+    if not is_language(code):
+        return code
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def localized(texts: dict, language: str | None = None):
+    """The text row in `language` (the page's by default), else in the default language,
+    else any: content written before a language was added still shows, in a language it has."""
+    language = language or g.get("lang") or select_locale()
+    if language in texts:
+        return texts[language]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return texts[default] if default in texts else next(iter(texts.values()))
+
+
 def browser_language() -> str | None:
     for value, quality in request.accept_languages:
         if quality <= 0:
             continue
-        primary = value.lower().replace("_", "-").split("-")[0]
-        language = LANGUAGE_ALIASES.get(primary)
-        if language in supported():
-            return language
+        tag = value.lower().replace("_", "-")
+        primary = tag.split("-")[0]
+        for language in (tag, primary, LANGUAGE_ALIASES.get(primary)):
+            if language in supported():
+                return language
     return None
 
 
@@ -78,6 +132,11 @@ def signed_number(value: float) -> str:
     return sign + format_decimal(abs(value), format="#,##0")
 
 
+def short_day(day) -> str:
+    """A day without its year, the way the page's language writes it ("1. des.", "Dec 1")."""
+    return format_skeleton("MMMd", day, locale=get_locale())
+
+
 def init_app(app: Flask) -> None:
     @app.url_value_preprocessor
     def take_language(endpoint, values):
@@ -106,6 +165,9 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.globals.update(
+        language_autonym=language_autonym,
+        localized=localized,
+        short_day=short_day,
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,
@@ -117,7 +179,7 @@ def init_app(app: Flask) -> None:
     def language_helpers():
         return {
             "switch_language_url": switch_language_url,
-            "language_names": LANGUAGE_NAMES,
+            "language_names": {code: language_autonym(code) for code in supported()},
             "page_language": select_locale(),
         }
 

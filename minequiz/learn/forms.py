@@ -11,6 +11,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..i18n import localized
 from ..models import LessonVersion
 from ..services.content import display_order
 
@@ -103,8 +104,8 @@ def build_quiz_form(version: LessonVersion, locale: str) -> QuizForm:
         pass
 
     for question in version.questions:
-        label = question.texts[locale].prompt
-        shown = [(str(c.id), c.texts[locale].text) for c in display_order(question)]
+        label = localized(question.texts, locale).prompt
+        shown = [(str(c.id), localized(c.texts, locale).text) for c in display_order(question)]
         if question.kind == "order":
             field = OrderField(label, steps=shown)
         else:

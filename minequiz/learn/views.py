@@ -9,6 +9,7 @@ from ..auth.learners import current_learner_id, ensure_learner
 from ..caching import keep_for_back_button
 from ..errors import fail
 from ..extensions import db
+from ..i18n import localized
 from ..models import Attempt, LessonVersion, User
 from ..services import attempts, classes, content, progress
 from .forms import build_quiz_form
@@ -40,8 +41,8 @@ def lesson(slug: str):
     return render_template(
         "learn/lesson.html",
         version=version,
-        text=version.texts[g.lang],
-        body=content.render_markdown(version.texts[g.lang].body),
+        text=localized(version.texts),
+        body=content.render_markdown(localized(version.texts).body),
         attempted=attempts.has_attempted(current_learner_id(), version.lesson_id),
     )
 
@@ -51,7 +52,7 @@ def render_quiz(version, form, kind: str, status: int = 200, notice: str | None 
         render_template(
             "learn/quiz.html",
             version=version,
-            text=version.texts[g.lang],
+            text=localized(version.texts),
             form=form,
             kind=kind,
             notice=notice,
@@ -140,9 +141,9 @@ def attempt(attempt_id: int):
         "learn/result.html",
         attempt=found,
         version=found.version,
-        text=found.version.texts[g.lang],
+        text=localized(found.version.texts),
         responses={r.question_id: r for r in found.responses},
-        choice_texts={c.id: c.texts[g.lang].text for q in found.version.questions for c in q.choices},
+        choice_texts={c.id: localized(c.texts).text for q in found.version.questions for c in q.choices},
         display_order=content.display_order,
         mastery=mastery(),
         own=found.user_id == current_learner_id(),

@@ -33,6 +33,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     # Lessons whose file changed but that an editor has changed in the studio since.
     kept: list[str] = field(default_factory=list)
+    languages: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -171,11 +172,15 @@ def load(
 ) -> LoadReport:
     """Check the files, then add what is new to the session (flushed, not committed).
 
+    The files are loaded in those of `languages` they are written in (the first, the
+    default language, always), so a language added to the app later is written in the
+    studio; each of those languages must be complete everywhere.
     `true_false_labels` is {"true": {lang: label}, "false": {lang: label}}.
     """
     messages, lessons = read_files(directory)
+    languages = written_languages(messages, languages)
     check(messages, lessons, languages)
-    report = LoadReport()
+    report = LoadReport(languages=languages)
     by_key = {m.key: m for m in db.session.scalars(db.select(SafetyMessage))}
     for item in messages:
         message = by_key.get(item["key"]) or SafetyMessage(key=item["key"])
@@ -191,6 +196,14 @@ def load(
     for position, item in enumerate(lessons, 1):
         _load_lesson(item, item.get("position", position), by_key, true_false_labels, languages, report)
     return report
+
+
+def written_languages(messages: list[dict], languages) -> tuple[str, ...]:
+    """The default language (the first) and the others that some safety message has a title in."""
+    titles = [m.get("title") for m in messages if isinstance(m, dict) and isinstance(m.get("title"), dict)]
+    return tuple(
+        language for number, language in enumerate(languages) if number == 0 or any(language in t for t in titles)
+    )
 
 
 def _load_lesson(item, position, messages, true_false_labels, languages, report) -> None:

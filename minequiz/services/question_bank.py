@@ -78,7 +78,11 @@ def export_questions(lessons: list[Lesson], language: str) -> str:
 
 def export_notes(document: dict, languages) -> list[str]:
     """What an editor should know before downloading the lesson's GIFT files, translated."""
-    notes = [_(note.text, **note.values) for note in gift.export_notes(document["questions"])]
+    numbers = {question["key"]: number for number, question in enumerate(document["questions"], 1)}
+    notes = [
+        _(note.text, **{**note.values, "key": _("Question %(number)d", number=numbers[note.key])})
+        for note in gift.export_notes(document["questions"])
+    ]
     for language in languages:
         left_out = [str(n) for n, q in enumerate(document["questions"], 1) if not _exportable(q, language)]
         if left_out:

@@ -13,6 +13,7 @@ from ..auth.forms import StaffLoginForm
 from ..auth.roles import no_store, require_roles
 from ..errors import fail
 from ..extensions import db
+from ..i18n import localized
 from ..learn.forms import build_quiz_form
 from ..models import Lesson, LessonVersion, SafetyMessage
 from ..services import content, documents, images, question_bank, studio
@@ -230,7 +231,7 @@ def message_choices():
 
 
 def message_title(message: SafetyMessage) -> str:
-    return message.texts[g.lang].title if g.lang in message.texts else message.key
+    return localized(message.texts).title if message.texts else message.key
 
 
 def question_form(question: dict, revision: int, formdata=None):
@@ -475,8 +476,8 @@ def preview(lesson_id: int):
         return render_template(
             "learn/lesson.html",
             version=version,
-            text=version.texts[g.lang],
-            body=content.render_markdown(version.texts[g.lang].body),
+            text=localized(version.texts),
+            body=content.render_markdown(localized(version.texts).body),
             attempted=True,
             preview={
                 "quiz": url_for(".preview_quiz", lesson_id=found.id),
@@ -493,7 +494,7 @@ def preview_quiz(lesson_id: int):
         return render_template(
             "learn/quiz.html",
             version=version,
-            text=version.texts[g.lang],
+            text=localized(version.texts),
             form=build_quiz_form(version, g.lang),
             kind="post",
             display_order=content.display_order,

@@ -9,13 +9,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from babel import Locale
 from babel.numbers import format_percent
 from flask import g
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..i18n import LANGUAGE_NAMES, signed_number
+from ..i18n import language_autonym, localized, signed_number
 from ..services.reports import lesson_summaries
 
 
@@ -118,7 +119,9 @@ def csv_bytes(table: Table, language: str) -> bytes:
     """UTF-8 with a byte-order mark, so Excel and LibreOffice read æ, ø and å; semicolons
     in Norwegian, where the comma is the decimal separator."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if language == "nb" else ",", lineterminator="\r\n")
+    # Where the comma is the decimal separator, spreadsheets expect semicolons between cells.
+    comma_decimal = Locale.parse(language).number_symbols["latn"]["decimal"] == ","
+    writer = csv.writer(buffer, delimiter=";" if comma_decimal else ",", lineterminator="\r\n")
     writer.writerow([defuse(header) for header in csv_headers(table)])
     scores = score_columns(table)
     for row in table.rows + table.footer:
@@ -127,7 +130,7 @@ def csv_bytes(table: Table, language: str) -> bytes:
 
 
 def lesson_title(lesson, language: str) -> str:
-    return lesson.published_version.texts[language].title
+    return localized(lesson.published_version.texts, language).title
 
 
 def overview_table(data, students, language: str) -> Table:
@@ -188,7 +191,8 @@ def messages_table(shares, language: str) -> Table:
         [_("Safety message"), _("Answered right"), _("Answers"), _("Students")],
     )
     for share in shares:
-        title = _("Safety message %(number)d", number=share.message.number) + ": " + share.message.texts[language].title
+        number = _("Safety message %(number)d", number=share.message.number)
+        title = f"{number}: {localized(share.message.texts, language).title}"
         table.rows.append(
             [("text", title), ("percent", share.percent), ("count", len(share.marks)), ("count", len(share.students))]
         )
@@ -207,7 +211,7 @@ def items_table(rows, language: str) -> Table:
             [
                 ("text", lesson_title(row.lesson, language)),
                 ("count", row.version.number),
-                ("text", row.question.texts[language].prompt),
+                ("text", localized(row.question.texts, language).prompt),
                 ("percent", row.stats.facility),
                 ("index", row.stats.discrimination),
                 ("count", row.stats.n),
@@ -245,10 +249,10 @@ def student_table(rows, language: str) -> Table:
         table.rows.append(
             [
                 ("text", format_datetime(attempt.submitted_at, "short")),
-                ("text", attempt.version.texts[language].title),
+                ("text", localized(attempt.version.texts, language).title),
                 ("text", kind),
                 ("percent", attempt.percent),
-                ("text", LANGUAGE_NAMES.get(attempt.locale, attempt.locale)),
+                ("text", language_autonym(attempt.locale)),
             ]
         )
         table.links.append(str(attempt.id))

@@ -9,6 +9,7 @@ from ..auth.forms import PROFILE_LABELS
 from ..auth.roles import no_store, require_roles
 from ..errors import NOTHING_CHANGED, fail
 from ..extensions import db
+from ..i18n import localized
 from ..services import accounts, classes, reports
 from ..services.progress import learner_attempts
 from . import charts, tables
@@ -138,7 +139,7 @@ def report(class_id: int):
         gain=tables.gain_table(summaries, reports.class_gain(data), g.lang),
         messages=tables.messages_table(shares, g.lang),
         message_chart=charts.bar_chart(
-            [(f"{s.message.number}. {s.message.texts[g.lang].title}", s.percent) for s in shares],
+            [(f"{s.message.number}. {localized(s.message.texts).title}", s.percent) for s in shares],
             current_app.config["MASTERY_PERCENT"],
         ),
         groups=[tables.group_table(name, rows, labels) for name, rows in groups.items()],

@@ -61,3 +61,36 @@ def test_editor_publishes_a_new_wording_and_old_results_keep_the_old(browser, li
     student.goto(old_result)
     assert first_prompt.split("\n")[-1] in student.content() and "NEW WORDING" not in student.content()
     screenshot(student, "studio-old-result-keeps-old-wording")
+
+
+def test_editor_brings_questions_from_moodle_in_norwegian(browser, live_server, app, screenshot, tmp_path):
+    from tests.factories import make_staff
+
+    make_staff(app, "edna", role="editor")
+    bank = tmp_path / "moodle.gift"
+    bank.write_text(
+        "// message: do-not-touch\n::Blank boks::Du ser en blank boks i gresset. Hva gjør du?{\n"
+        "\t=La den ligge og si fra til en voksen\n\t~Plukk den opp\n\t####La den ligge.\n}\n\n"
+        "::Essay::Fortell hva du ville gjort.{}\n",
+        encoding="utf-8",
+    )
+    editor = browser.new_context(viewport=PHONE, locale="nb-NO").new_page()
+    editor.goto(live_server + "/nb/login")
+    editor.fill("#username", "edna")
+    editor.fill("#password", "correct horse battery")
+    editor.click("text=Logg inn >> nth=-1")
+    editor.click("text=Hvis du finner noe")
+    with editor.expect_download() as download:
+        editor.click("text=Spørsmål på norsk bokmål (GIFT)")
+    assert "::" in download.value.path().read_text("utf-8")
+    editor.locator("#files").scroll_into_view_if_needed()
+    screenshot(editor, "studio-gift-files-nb-phone")
+    editor.set_input_files("#gift-file", str(bank))
+    editor.get_by_role("radio", name="Norsk bokmål").check()
+    editor.click("text=Importer spørsmålene")
+    page = editor.content()
+    assert "Importert til utkastet" in page and "blank-boks" in page
+    assert "essayspørsmål kan ikke importeres" in page
+    screenshot(editor, "studio-gift-imported-nb-phone")
+    editor.click("text=Tilbake til leksjonen")
+    assert "mangler på engelsk" in editor.content()

@@ -127,10 +127,8 @@ def test_page_declares_its_language(client, path):
     assert f'<html lang="{path[1:3]}">' in client.get(path).get_data(as_text=True)
 
 
-def test_translation_coverage_report(runner, tmp_path, monkeypatch):
+def test_translation_coverage_report(app, runner, tmp_path):
     import shutil
-
-    import minequiz.cli
 
     result = runner.invoke(args=["translate", "coverage"])
     assert result.exit_code == 0 and "nb: " in result.output
@@ -138,7 +136,7 @@ def test_translation_coverage_report(runner, tmp_path, monkeypatch):
     shutil.copytree(TRANSLATIONS_DIR, copy)
     po = copy / "nb" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text().replace('msgstr "Send svarene mine"', 'msgstr ""'))
-    monkeypatch.setattr(minequiz.cli, "TRANSLATIONS_DIR", copy)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(copy)
     result = runner.invoke(args=["translate", "coverage"])
     assert result.exit_code == 1
     assert "  - Send my answers" in result.output
