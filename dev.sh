@@ -2,6 +2,7 @@
 # minequiz in one command:
 #   ./dev.sh run    install, migrate, load the lessons, serve on http://127.0.0.1:5000
 #   ./dev.sh test   install (Chromium included), then run the whole test suite
+#   ./dev.sh test-postgres   the same suite against a throw-away PostgreSQL server
 # It needs Python 3.11+ and works in a virtual environment (.venv, or $MINEQUIZ_VENV).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -58,6 +59,31 @@ ensure_chromium() {
   fi
 }
 
+# A throw-away PostgreSQL server on loopback (Debian's package), stopped when the script
+# ends; sets MINEQUIZ_TEST_POSTGRES to its URL.
+start_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "Installing Debian's PostgreSQL"
+    apt_install postgresql || { echo "Install PostgreSQL (apt-get install postgresql) and try again." >&2; exit 1; }
+  fi
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PG_DIR=$(mktemp -d)
+  PG_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local as_owner=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; as_owner=(su postgres -s /bin/sh -c); else as_owner=(sh -c); fi
+  PG_STOP=("${as_owner[@]}" "$bin/pg_ctl -D $PG_DIR/data -m immediate stop")
+  say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  "${as_owner[@]}" "$bin/initdb -D $PG_DIR/data -U postgres -A trust -E UTF8 --no-locale" >/dev/null
+  "${as_owner[@]}" "$bin/pg_ctl -D $PG_DIR/data -l $PG_DIR/log -w start -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200'" >/dev/null
+  trap stop_postgres EXIT
+  export MINEQUIZ_TEST_POSTGRES="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT"
+}
+
+stop_postgres() {
+  "${PG_STOP[@]}" >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+
 case "${1:-}" in
   run)
     setup ""
@@ -74,10 +100,21 @@ case "${1:-}" in
     shift
     say "Checking the code style (ruff)"
     "$VENV/bin/ruff" check minequiz tests benchmarks
+    "$VENV/bin/ruff" format --check -q minequiz tests benchmarks
+    say "Checking for security mistakes (bandit)"
+    "$VENV/bin/bandit" -q -r minequiz
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  test-postgres)
+    setup "[test]"
+    ensure_chromium
+    shift
+    start_postgres
+    say "Running the tests against PostgreSQL"
+    "$VENV/bin/python" -m pytest "$@"
+    ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test [pytest options]" >&2
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest options] | ./dev.sh test-postgres [pytest options]" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,5 @@
 """Command-line tools: `flask --app minequiz content load` and `translate ...`."""
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def create_user(name: str, role: str, display_name: str | None) -> None:
 
 
 # How UI strings are found: babel.cfg's files, and the lazy_gettext aliases used in forms.
-EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_")
+EXTRACT_OPTIONS = ("-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "N_")
 SOURCE_LANGUAGE = "en"
 
 
@@ -90,7 +89,11 @@ def is_translated(message) -> bool:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
+    """Babel's own command line, in this process."""
+    from babel.messages.frontend import CommandLineInterface
+
+    if CommandLineInterface().run(["pybabel", "-q", *args]):
+        raise click.ClickException(f"pybabel {args[0]} failed")
 
 
 def _folder() -> Path:
@@ -107,7 +110,7 @@ def _update() -> None:
 def extract() -> None:
     """Extract UI strings into messages.pot and update every catalogue from it."""
     pot = str(_folder() / "messages.pot")
-    _pybabel("extract", *EXTRACT_OPTIONS, "--no-location", "--sort-output", "-o", pot, "minequiz")
+    _pybabel("extract", *EXTRACT_OPTIONS, "--no-location", "--sort-output", "-o", pot, str(ROOT / "minequiz"))
     _update()
 
 

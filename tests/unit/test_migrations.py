@@ -8,8 +8,8 @@ from minequiz.extensions import db
 from tests.conftest import make_app
 
 
-def test_models_and_migrations_agree(tmp_path):
-    app = make_app(tmp_path / "fresh.sqlite")
+def test_models_and_migrations_agree(new_database):
+    app = make_app(new_database("fresh"))
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -17,8 +17,8 @@ def test_models_and_migrations_agree(tmp_path):
         assert differences == []
 
 
-def test_migrations_go_down_to_empty_and_up_again(tmp_path):
-    app = make_app(tmp_path / "fresh.sqlite")
+def test_migrations_go_down_to_empty_and_up_again(new_database):
+    app = make_app(new_database("fresh"))
     with app.app_context():
         upgrade()
         downgrade(revision="base")
@@ -27,13 +27,15 @@ def test_migrations_go_down_to_empty_and_up_again(tmp_path):
         assert "attempt" in db.inspect(db.engine).get_table_names()
 
 
-def test_migrations_keep_existing_data_up_and_down(tmp_path):
+def test_migrations_keep_existing_data_up_and_down(new_database):
     """A database with learners and attempts survives every migration, both ways."""
-    app = make_app(tmp_path / "used.sqlite")
+    app = make_app(new_database("used"))
     with app.app_context():
         upgrade(revision="ddce4c0c39d1")
         with db.engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO user (id, role, created_at) VALUES (1, 'student', '2026-01-01')")
+            connection.exec_driver_sql(
+                "INSERT INTO \"user\" (id, role, created_at) VALUES (1, 'student', '2026-01-01')"
+            )
             connection.exec_driver_sql("INSERT INTO lesson (id, slug, position) VALUES (1, 'l', 1)")
             connection.exec_driver_sql(
                 "INSERT INTO lesson_version (id, lesson_id, number, created_at, source_hash)"
@@ -45,7 +47,7 @@ def test_migrations_keep_existing_data_up_and_down(tmp_path):
             )
         upgrade()
         with db.engine.connect() as connection:
-            token = connection.exec_driver_sql("SELECT session_token FROM user WHERE id = 1").scalar()
+            token = connection.exec_driver_sql('SELECT session_token FROM "user" WHERE id = 1').scalar()
             assert token and len(token) == 32
             assert connection.exec_driver_sql("SELECT count(*) FROM attempt").scalar() == 1
         downgrade(revision="ddce4c0c39d1")

@@ -385,7 +385,7 @@ def test_a_safety_message_is_edited_in_both_languages(app, editor):
     assert editor.post("/en/studio/messages/1", data=data).status_code == 409  # an old form: a conflict
 
 
-def test_json_export_import_into_an_empty_database_export_again_is_the_same(app, editor, tmp_path):
+def test_json_export_import_into_an_empty_database_export_again_is_the_same(app, editor, new_database):
     lesson_id = publishable_lesson(editor)
     data = fill_lesson(editor, lesson_id, alt_en="A sign", alt_nb="Et skilt")
     data["image"] = (io.BytesIO(png_bytes("RGBA")), "sign.png")
@@ -393,8 +393,7 @@ def test_json_export_import_into_an_empty_database_export_again_is_the_same(app,
     exported = editor.get("/en/studio/export.json").get_data(as_text=True)
     assert json.loads(exported)["lessons"][-1]["image"]["alt"]["nb"] == "Et skilt"
 
-    empty = tmp_path / "empty.sqlite"
-    fresh = make_app(empty)
+    fresh = make_app(new_database("empty"))
     with fresh.app_context():
         from flask_migrate import upgrade
 

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from minequiz.config import TRANSLATIONS_DIR
 from minequiz.extensions import db
 from minequiz.models import Lesson
-from tests.conftest import make_app
+from tests.conftest import close, make_app
 from tests.factories import csrf_of, log_in_staff, make_staff, open_quiz, publish, submit
 
 SWEDISH = {
@@ -24,12 +24,13 @@ SWEDISH = {
 
 
 @pytest.fixture
-def swedish_app(tmp_path):
+def swedish_app(tmp_path, new_database):
     """The app with a copy of the real catalogues and a Swedish one made the way the README
     says: `flask translate init sv`, translate, `flask translate compile`."""
     folder = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS_DIR, folder, ignore=shutil.ignore_patterns("*.mo"))
-    before = make_app(tmp_path / "sv.sqlite", BABEL_TRANSLATION_DIRECTORIES=str(folder))
+    database = new_database("sv")
+    before = make_app(database, BABEL_TRANSLATION_DIRECTORIES=str(folder))
     assert before.config["LANGUAGES"] == ("nb", "en")
     result = before.test_cli_runner().invoke(args=["translate", "init", "sv"])
     assert result.exit_code == 0, result.output
@@ -45,14 +46,13 @@ def swedish_app(tmp_path):
     assert coverage.exit_code == 1 and f"sv: {len(SWEDISH)} of " in coverage.output
     assert "  - My progress" in coverage.output
 
-    app = make_app(tmp_path / "sv.sqlite", BABEL_TRANSLATION_DIRECTORIES=str(folder))
+    app = make_app(database, BABEL_TRANSLATION_DIRECTORIES=str(folder))
     with app.app_context():
         upgrade()
     assert app.test_cli_runner().invoke(args=["content", "load"]).exit_code == 0
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close(app)
+    close(before)
 
 
 def with_swedish(value):
