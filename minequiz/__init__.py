@@ -4,10 +4,11 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import caching, errors, i18n
+from . import caching, errors, i18n, request_log
 from .config import load_config
 from .extensions import babel, db, limiter, login_manager, migrate
 
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     caching.init_app(app)
     errors.init_app(app)
+    request_log.init_app(app)
 
     from . import models  # noqa: F401  (the whole schema, for migrations)
     from .admin.views import bp as admin_bp
@@ -74,7 +76,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        db.session.execute(db.text("SELECT 1"))
-        return {"status": "ok"}
+        """For a load balancer: 200 while the database answers, else 503."""
+        try:
+            db.session.execute(db.text("SELECT 1"))
+        except SQLAlchemyError:
+            db.session.rollback()
+            return {"status": "database unavailable"}, 503, {"Cache-Control": "no-store"}
+        return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
 
     return app

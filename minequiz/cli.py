@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 
 from .extensions import db
 from .i18n import is_language
-from .services import accounts, content_files
+from .services import accounts, backup, content_files
 
 content_cli = AppGroup("content", help="Load the built-in lessons.")
 user_cli = AppGroup("user", help="Create staff accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile UI translations.")
+backup_cli = AppGroup("backup", help="All data to one file, and back into an empty database.")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -160,7 +161,36 @@ def coverage() -> None:
         sys.exit(1)
 
 
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def create_backup(file: Path) -> None:
+    """Write every account, class, lesson, version, picture and attempt to FILE (gzip)."""
+    counts = backup.create(file)
+    click.echo(f"Wrote {sum(counts.values())} rows to {file}: " + _counted(counts))
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_backup(file: Path) -> None:
+    """Restore FILE into an empty database, then migrate it to the current schema."""
+    from flask_migrate import upgrade
+
+    try:
+        header = backup.read_header(file)
+        backup.migrate_to(header["schema"])
+        counts = backup.restore(file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    upgrade()
+    click.echo(f"Restored {sum(counts.values())} rows from {file}: " + _counted(counts))
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(user_cli)

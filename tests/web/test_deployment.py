@@ -1,0 +1,64 @@
+"""Serving for real: gunicorn with two workers, the health check, one log line a request."""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from tests.conftest import make_app
+
+
+def test_health_check_answers_while_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_check_is_503_when_the_database_is_gone(tmp_path):
+    app = make_app(tmp_path / "no-such-folder" / "gone.sqlite")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "database unavailable"}
+
+
+def test_every_request_is_one_log_line_with_its_timing(client, caplog):
+    with caplog.at_level(logging.INFO, logger="minequiz.requests"):
+        client.get("/nb/?secret=query")
+        client.get("/nb/no-such-page")
+    lines = [record.getMessage() for record in caplog.records if record.name == "minequiz.requests"]
+    assert len(lines) == 2
+    assert lines[0].startswith("GET /nb/ 200 ") and lines[0].endswith("ms") and "secret" not in lines[0]
+    assert lines[1].startswith("GET /nb/no-such-page 404 ")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_the_app_with_two_workers(app, tmp_path):
+    port = free_port()
+    env = {**os.environ, "MINEQUIZ_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    gunicorn = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "minequiz.wsgi:app"]
+    server = subprocess.Popen(gunicorn, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not answer")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/nb/lessons/what-they-look-like", timeout=5) as page:
+            assert "Slik ser miner" in page.read().decode()
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=20)[1]
+    assert "Booting worker" in log and log.count("Booting worker") == 2
+    assert "GET /nb/lessons/what-they-look-like 200 " in log
