@@ -81,6 +81,9 @@ ORDER_ARROW = " → "
 # The comment before an ordering question: a fixed mark (so an import can make it an
 # ordering question again), then a note in the file's language.
 ORDER_MARK = "// minequiz:order"
+# The first line of our files: the language they are written in, checked on import.
+LANGUAGE_MARK = "// minequiz:language"
+CATEGORY = "$CATEGORY:"
 ORDER_NOTE = N_(
     "ordering question exported as a single-answer question: "
     "the right answer is the steps in order, the wrong answers are other orders"
@@ -105,7 +108,7 @@ def export_gift(
     """The questions' `language` texts as one GIFT file; `category` (such as
     "$course$/Mines") is written first so Moodle files the questions there; `order_note`
     is the comment on ordering questions, in the file's language."""
-    parts = []
+    parts = [f"{LANGUAGE_MARK} {language}"]
     if category:
         parts.append(f"$CATEGORY: {' '.join(category.split())}")
     parts += [_question_gift(question, language, order_note) for question in questions]
@@ -281,6 +284,11 @@ class GiftImport:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    # What Moodle says that minequiz cannot keep (line, note); the question is imported.
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    # The language our own export says the file is in, and the file's categories (line, name).
+    language: str | None = None
+    categories: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Skip(Exception):
@@ -311,25 +319,36 @@ def import_gift(text: str, language: str) -> GiftImport:
     """The single, multiple and true/false questions of a GIFT file, as lesson-document
     questions with texts for `language` only."""
     result = GiftImport()
+    for number, line in enumerate(_lines(text), start=1):
+        if line.strip().startswith(LANGUAGE_MARK):
+            result.language = line.strip().removeprefix(LANGUAGE_MARK).strip() or None
+        elif line.strip().startswith(CATEGORY):
+            result.categories.append((number, line.strip().removeprefix(CATEGORY).strip()))
     taken: set[str] = set()
     for ordinal, block in enumerate(_blocks(text), start=1):
+        notes: list[str] = []
         try:
-            question, title = _read_question(block, language)
+            question, title = _read_question(block, language, notes)
         except _Skip as reason:
             result.skipped.append((block.line, str(reason)))
             continue
         except _Malformed as problem:
             result.problems.append((block.line, str(problem)))
             continue
-        key = _unique(_slug(title, QUESTION_KEY_LENGTH) or f"q{ordinal}", taken)
+        key = unique_key(_slug(title, QUESTION_KEY_LENGTH) or f"q{ordinal}", taken)
         result.questions.append({"key": key, **question})
         result.lines[key] = block.line
+        result.notes += [(block.line, note) for note in notes]
     return result
+
+
+def _lines(text: str) -> list[str]:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _blocks(text: str) -> list[_Block]:
     """The questions of the file: runs of non-blank lines, without comments and categories."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
     blocks, current = [], []
     for number, line in enumerate([*lines, ""], start=1):
         if line.strip():
@@ -351,15 +370,15 @@ def _block(lines: list[tuple[int, str]]) -> _Block | None:
             if found and KEY.match(found.group(1)):
                 message = found.group(1)
             ordering = ordering or line.startswith(ORDER_MARK)
-        elif not (line.startswith("$CATEGORY:") and not kept):
+        elif not (line.startswith(CATEGORY) and not kept):
             kept.append((number, line))
     if not kept:
         return None
     return _Block(kept[0][0], _protect("\n".join(line for _, line in kept)), message, ordering)
 
 
-def _read_question(block: _Block, language: str) -> tuple[dict, str]:
-    """The question and its title, or _Skip / _Malformed."""
+def _read_question(block: _Block, language: str, notes: list[str]) -> tuple[dict, str]:
+    """The question and its title, or _Skip / _Malformed; adds to `notes` what is lost."""
     text, title = block.text, ""
     if text.startswith("::") and "::" in text[2:]:
         title, text = text[2:].split("::", 1)
@@ -377,7 +396,7 @@ def _read_question(block: _Block, language: str) -> tuple[dict, str]:
     if _kind(answers) == "truefalse":
         fields, feedback = _true_false(answers, prompt_format)
     else:
-        fields, feedback = _multiple_choice(answers, prompt_format, language)
+        fields, feedback = _multiple_choice(answers, prompt_format, language, notes)
         if block.ordering:
             fields = _ordering(fields, language)
     document = {"kind": fields.pop("kind")}
@@ -398,7 +417,12 @@ def _split_answers(text: str) -> tuple[str, str | None]:
         raise _Malformed(N_("unclosed brace: a '{' needs its '}' (write \\{ or \\} for a brace in a text)"))
     before, answers, after = text[:start], text[start + 1 : end], text[end + 1 :]
     if "{" in after or "}" in after:
-        raise _Malformed(N_("more than one pair of braces (write \\{ or \\} for a brace in a text)"))
+        raise _Malformed(
+            N_(
+                "more than one pair of braces: put an empty line between two questions "
+                "(and write \\{ or \\} for a brace in a text)"
+            )
+        )
     prompt = f"{before}{BLANK}{after}" if after.strip() else before
     return prompt.strip(), answers.strip()
 
@@ -434,14 +458,16 @@ def _true_false(answers: str, text_format: str) -> tuple[dict, str]:
     return fields, _text(parts[2], text_format)
 
 
-def _multiple_choice(answers: str, text_format: str, language: str) -> tuple[dict, str]:
+def _multiple_choice(answers: str, text_format: str, language: str, notes: list[str]) -> tuple[dict, str]:
     """(fields, right answers' feedback) of a single or multiple question read from
-    `=right ~wrong ~%50%weighted` answers."""
+    `=right ~wrong ~%50%weighted` answers; adds to `notes` what minequiz cannot keep."""
     parsed = [_answer(part, text_format) for part in _answer_parts(answers)]
     if len(parsed) < 2:
         raise _Malformed(N_("a multiple-choice question needs at least two answers"))
     if any(not answer.text for answer in parsed):
         raise _Malformed(N_("an answer has no text"))
+    if any(answer.weight is not None and abs(answer.weight) > 100 for answer in parsed):
+        raise _Malformed(N_("a weight must be between -100% and 100%"))
     equals = sum(1 for answer in parsed if answer.sign == "=")
     if equals > 1:
         raise _Malformed(N_("a single-answer question has more than one right answer (=)"))
@@ -455,10 +481,19 @@ def _multiple_choice(answers: str, text_format: str, language: str) -> tuple[dic
         kind = "single" if lone and all((answer.weight or 0) >= 0 for answer in parsed) else "multiple"
         if kind == "multiple" and all(right):
             raise _Malformed(N_("every answer is right: a multiple-answer question needs a wrong answer too"))
+    positive = {round(answer.weight or 0, 3) for answer, correct in zip(parsed, right, strict=True) if correct}
+    if kind == "single" and any(not correct and (a.weight or 0) > 0 for a, correct in zip(parsed, right, strict=True)):
+        notes.append(N_("answers worth part of the mark count as wrong: minequiz has one right answer here"))
+    elif kind == "multiple" and len(positive) > 1:
+        notes.append(N_("the right answers had different weights: minequiz counts each right answer the same"))
+    if sum(1 for answer in parsed if answer.feedback) > (1 if kind == "single" else sum(right)) or any(
+        a.feedback for a, correct in zip(parsed, right, strict=True) if not correct
+    ):
+        notes.append(N_("feedback on each answer is not kept: minequiz shows one explanation after the answer"))
     taken: set[str] = set()
     choices = []
     for index, (answer, correct) in enumerate(zip(parsed, right, strict=True)):
-        key = _unique(_slug(answer.text, CHOICE_KEY_LENGTH) or _letter(index), taken)
+        key = unique_key(_slug(answer.text, CHOICE_KEY_LENGTH) or _letter(index), taken)
         choices.append({"key": key, "correct": correct, "text": {language: answer.text}})
     feedback = " ".join(a.feedback for a, correct in zip(parsed, right, strict=True) if correct and a.feedback)
     return {"kind": kind, "choices": choices}, feedback
@@ -473,7 +508,7 @@ def _ordering(fields: dict, language: str) -> dict:
         return fields
     taken: set[str] = set()
     choices = [
-        {"key": _unique(_slug(step, CHOICE_KEY_LENGTH) or _letter(index), taken), "text": {language: step}}
+        {"key": unique_key(_slug(step, CHOICE_KEY_LENGTH) or _letter(index), taken), "text": {language: step}}
         for index, step in enumerate(steps)
     ]
     return {"kind": "order", "choices": choices}
@@ -587,7 +622,7 @@ def _letter(index: int) -> str:
     return chr(ord("a") + index) if index < 26 else f"c{index + 1}"
 
 
-def _unique(key: str, taken: set[str]) -> str:
+def unique_key(key: str, taken: set[str]) -> str:
     """`key`, or `key-2`, `key-3`, ... the first not yet taken; remembers it."""
     candidate, number = key, 1
     while candidate in taken:

@@ -4,11 +4,16 @@ file (the format itself is in `gift.py`).
 Importing a file in one language into a lesson's draft:
 - a question whose key (its GIFT title) is in the draft with the same shape (kind, number
   of choices, right answers) gets that language's texts and nothing else, so an "nb" and an
-  "en" file fill the two columns of the same questions;
+  "en" file fill the two columns of the same questions; one that says what the draft says
+  already is unchanged (and a file that changes nothing saves nothing);
 - a question whose key is in the draft with another shape takes the file's shape; its
-  question and explanation in the other languages are kept, its choices there are empty
-  (marked missing, to translate again);
+  question and explanation in the other languages are kept, and so are the other languages
+  of each choice whose text did not change; other choices are empty there (marked missing);
 - any other question is added at the end, with empty texts in the other languages.
+A file that says (in our export's first line) it is in another language, or holds other
+lessons' categories, or whose questions mostly repeat the lesson's text in another
+language word for word, is refused: a file imported under the wrong language would
+overwrite a translation.
 Everything is checked first; a file with a problem changes nothing. The caller saves the
 merged draft with the lesson's save counter, so a concurrent edit is a conflict, as with
 every save.
@@ -22,6 +27,7 @@ from flask_babel import gettext as _
 
 from ..models import Lesson
 from . import documents, gift, studio
+from .gift import N_
 
 CATEGORY = "$course$/minequiz/{slug}"
 
@@ -31,7 +37,9 @@ class GiftReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -73,7 +81,7 @@ def export_questions(lessons: list[Lesson], language: str) -> str:
                     order_note=order_note,
                 )
             )
-    return "\n".join(parts)
+    return "\n".join(parts) or f"{gift.LANGUAGE_MARK} {language}\n"
 
 
 def export_notes(document: dict, languages) -> list[str]:
@@ -98,6 +106,9 @@ def export_notes(document: dict, languages) -> list[str]:
 
 # Import ----------------------------------------------------------------------------------
 
+MAX_QUESTIONS = 100
+FIELD_NAMES = {"prompt": N_("question"), "explanation": N_("explanation"), "text": N_("choice")}
+
 
 def _shape(question: dict) -> tuple:
     return (
@@ -107,26 +118,68 @@ def _shape(question: dict) -> tuple:
     )
 
 
-def _too_long(question: dict, language: str) -> bool:
+def _too_long(question: dict, language: str) -> list[str]:
+    """A problem for each text longer than the studio takes."""
     texts = [(name, question[name][language]) for name in documents.QUESTION_TEXTS]
     texts += [("text", choice["text"][language]) for choice in question.get("choices") or []]
-    return any(len(text) > documents.LIMITS[name] for name, text in texts)
+    return [
+        _(
+            "The %(field)s has %(length)d characters; the studio takes at most %(max)d.",
+            field=_(FIELD_NAMES[name]),
+            length=len(text),
+            max=documents.LIMITS[name],
+        )
+        for name, text in texts
+        if len(text) > documents.LIMITS[name]
+    ]
 
 
-def _problems(result: gift.GiftImport, language: str) -> list[tuple[int | None, str]]:
+def _file_problems(result: gift.GiftImport, lesson: Lesson, language: str) -> list[tuple[int | None, str]]:
+    """A file of another language or of other lessons, by what our own export writes in it."""
+    problems = []
+    if result.language and result.language != language:
+        problems.append(
+            (
+                1,
+                _(
+                    "This file says it is written in %(file)s, not in %(chosen)s: choose its language.",
+                    file=documents.language_name(result.language),
+                    chosen=documents.language_name(language),
+                ),
+            )
+        )
+    prefix = CATEGORY.format(slug="")
+    others = sorted(
+        {(line, name.removeprefix(prefix)) for line, name in result.categories if name.startswith(prefix)}
+        - {(line, lesson.slug) for line, _name in result.categories},
+    )
+    if others:
+        problems.append(
+            (
+                others[0][0],
+                _(
+                    "This file holds the questions of other lessons (%(list)s). Import it on that lesson's "
+                    "page, or delete its $CATEGORY lines to bring the questions here.",
+                    list=", ".join(sorted({slug for _line, slug in others})),
+                ),
+            )
+        )
+    return problems
+
+
+def _problems(result: gift.GiftImport, lesson: Lesson, language: str) -> list[tuple[int | None, str]]:
     """What stops the file from being imported: Moodle syntax, then what the studio refuses."""
-    problems = [(line, _(what)) for line, what in result.problems]
+    problems = [(line, _(what)) for line, what in result.problems] + _file_problems(result, lesson, language)
     known = studio.message_keys()
     for question in result.questions:
         line = result.lines[question["key"]]
         if question.get("message") and question["message"] not in known:
             problems.append(
-                (line, _("It checks a safety message that does not exist here: %(key)s.", key=question["message"]))
+                (line, _("it checks a safety message that does not exist here: %(key)s", key=question["message"]))
             )
         if len(question.get("choices") or []) > documents.MAX_CHOICES:
             problems.append((line, _("A question has at most %(max)d choices.", max=documents.MAX_CHOICES)))
-        if _too_long(question, language):
-            problems.append((line, _("A text of this question is too long for the studio.")))
+        problems += [(line, what) for what in _too_long(question, language)]
         problems += [(line, what) for what in documents.question_problems(question)]
     if not result.questions and not result.skipped and not problems:
         problems.append((None, _("There is no question in this file. Is it a GIFT file?")))
@@ -134,7 +187,8 @@ def _problems(result: gift.GiftImport, language: str) -> list[tuple[int | None, 
 
 
 def _merge(old: dict | None, new: dict, language: str, languages) -> tuple[dict, str]:
-    """The draft's question after the import, and whether it was added, updated or replaced."""
+    """The draft's question after the import, and whether it was added, updated, replaced
+    or is unchanged."""
     new = documents.question_with_languages(new, languages)
     if old is None:
         return new, "added"
@@ -146,9 +200,19 @@ def _merge(old: dict | None, new: dict, language: str, languages) -> tuple[dict,
             choice["text"][language] = incoming["text"][language]
         if new.get("message"):
             merged["message"] = new["message"]
-        return merged, "updated"
+        return merged, "unchanged" if merged == old else "updated"
     for name in documents.QUESTION_TEXTS:
         new[name] = {**old[name], language: new[name][language]}
+    # A choice whose text did not change keeps its key and its other languages.
+    by_text = {choice["text"].get(language): choice for choice in old.get("choices") or []}
+    for choice in new.get("choices") or []:
+        known = by_text.pop(choice["text"][language], None)
+        if known is not None:
+            choice["text"] = {**known["text"], language: choice["text"][language]}
+            choice["key"] = known["key"]
+    taken: set[str] = set()
+    for choice in new.get("choices") or []:
+        choice["key"] = gift.unique_key(choice["key"], taken)
     if old.get("image"):
         new["image"] = copy.deepcopy(old["image"])
     if not new.get("message") and old.get("message"):
@@ -156,15 +220,54 @@ def _merge(old: dict | None, new: dict, language: str, languages) -> tuple[dict,
     return new, "replaced"
 
 
+def _looks_like(result: gift.GiftImport, document: dict, language: str, languages) -> str | None:
+    """The other language the file seems to be written in: most of the questions it shares
+    with the lesson have, word for word, the lesson's text in that language."""
+    old = {question["key"]: question for question in document["questions"]}
+    shared = [q for q in result.questions if q["key"] in old]
+    for other in languages:
+        if other == language or not shared:
+            continue
+        same = sum(
+            1
+            for q in shared
+            if q["prompt"][language] == old[q["key"]]["prompt"].get(other)
+            and q["prompt"][language] != old[q["key"]]["prompt"].get(language)
+        )
+        if same * 2 > len(shared):
+            return other
+    return None
+
+
 def merge_file(lesson: Lesson, text: str, language: str) -> tuple[dict, GiftReport]:
     """The lesson's draft with a GIFT file in `language` merged in, and what changed; the
-    caller saves it. GiftRefused lists every problem with its line."""
+    caller saves it if anything did. GiftRefused lists every problem with its line."""
     result = gift.import_gift(text, language)
-    problems = _problems(result, language)
+    problems = _problems(result, lesson, language)
+    document = copy.deepcopy(studio.working_document(lesson))
+    other = None if problems else _looks_like(result, document, language, studio.languages())
+    if other:
+        problems.append(
+            (
+                None,
+                _(
+                    "Most questions in this file say word for word what the lesson says in %(other)s: "
+                    "is the file in %(other)s? Choose its language.",
+                    other=documents.language_name(other),
+                ),
+            )
+        )
+    new_keys = {q["key"] for q in result.questions} - {q["key"] for q in document["questions"]}
+    if len(document["questions"]) + len(new_keys) > MAX_QUESTIONS:
+        problems.append(
+            (None, _("A lesson has at most %(max)d questions; this file would make it more.", max=MAX_QUESTIONS))
+        )
     if problems:
         raise GiftRefused(problems)
-    report = GiftReport(skipped=[(line, _(why)) for line, why in result.skipped])
-    document = copy.deepcopy(studio.working_document(lesson))
+    report = GiftReport(
+        skipped=[(line, _(why)) for line, why in result.skipped],
+        notes=[(line, _(note)) for line, note in result.notes],
+    )
     places = {question["key"]: number for number, question in enumerate(document["questions"])}
     for incoming in result.questions:
         place = places.get(incoming["key"])

@@ -39,10 +39,16 @@ def guard():
 def session_expired():
     """A form posted after the session ended: nothing is saved, but its text is kept in
     the login form and offered for saving again once the editor has logged in."""
+    form = StaffLoginForm(formdata=None)
+    if any(upload.filename for upload in request.files.values()):
+        # A file cannot be kept for the browser to send again: back to the page after login.
+        lesson_id = (request.view_args or {}).get("lesson_id")
+        back = url_for(".lesson", lesson_id=lesson_id) if lesson_id else url_for(".index")
+        return render_template("studio/expired.html", form=form, upload_back=back), 401
     kept = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
     return render_template(
         "studio/expired.html",
-        form=StaffLoginForm(formdata=None),
+        form=form,
         resume=json.dumps(kept, ensure_ascii=False),
         resume_url=request.path,
     ), 401

@@ -177,10 +177,11 @@ def test_export_writes_titles_message_comments_plain_format_and_category():
     text = export_gift(QUESTIONS, "en", category="$course$/Mine safety")
     lines = text.splitlines()
 
-    assert lines[0] == "$CATEGORY: $course$/Mine safety"
-    assert lines[1] == ""
-    assert lines[2] == "// message: do-not-touch"
-    assert lines[3].startswith("::shiny-object::[plain]A shiny object")
+    assert lines[0] == "// minequiz:language en"
+    assert lines[2] == "$CATEGORY: $course$/Mine safety"
+    assert lines[3] == ""
+    assert lines[4] == "// message: do-not-touch"
+    assert lines[5].startswith("::shiny-object::[plain]A shiny object")
     assert "::one-right-box::[plain]Tick what is safe. {" in lines
     assert lines[lines.index("::one-right-box::[plain]Tick what is safe. {") - 1] == ""  # no message, no comment
 
@@ -459,4 +460,32 @@ def test_html_answers_and_feedback_are_made_plain():
 
 
 def test_import_result_is_a_dataclass_with_empty_lists():
-    assert import_gift("// only a comment\n\n$CATEGORY: $course$/x\n", "en") == GiftImport([], [], [])
+    assert import_gift("// only a comment\n\n$CATEGORY: $course$/x\n", "en") == GiftImport(
+        categories=[(3, "$course$/x")]
+    )
+
+
+def test_import_notes_what_minequiz_cannot_keep_and_refuses_impossible_weights():
+    text = "\n\n".join(
+        [
+            "::Partial::Who?{=Deminers ~%50%Police ~Children}",
+            "::Unequal::Which?{~%70%A ~%30%B ~%-100%C}",
+            "::Feedback::Pick.{=Yes#Good ~No#Bad}",
+            "::Equal::Which?{~%50%A ~%50%B ~%-100%C}",
+            "::Too much::Pick.{~%150%A ~B}",
+        ]
+    )
+    result = import_gift(text, "en")
+
+    assert [line for line, _ in result.notes] == [1, 3, 5]
+    assert "part of the mark" in result.notes[0][1] and "different weights" in result.notes[1][1]
+    assert "feedback on each answer" in result.notes[2][1]
+    assert result.problems == [(9, "a weight must be between -100% and 100%")]
+
+
+def test_the_file_says_its_language_and_categories():
+    text = export_gift(QUESTIONS[:1], "nb", category="$course$/minequiz/x")
+
+    result = import_gift(text, "en")
+
+    assert result.language == "nb" and result.categories == [(3, "$course$/minequiz/x")]

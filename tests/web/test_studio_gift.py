@@ -28,6 +28,11 @@ def draft(app, lesson_id: int) -> dict:
         return studio.working_document(db.session.get(Lesson, lesson_id))
 
 
+def revision(app, lesson_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Lesson, lesson_id).revision
+
+
 def changes(app, lesson_id: int) -> int:
     with app.app_context():
         query = db.select(db.func.count()).select_from(LessonChange).where(LessonChange.lesson_id == lesson_id)
@@ -43,6 +48,11 @@ def import_gift(editor, lesson_id: int, text: str | bytes | None, language: str 
         raw = text.encode("utf-8") if isinstance(text, str) else text
         data["file"] = (io.BytesIO(raw), "questions.gift")
     return editor.post(f"/{lang}/studio/lessons/{lesson_id}/gift", data=data, content_type="multipart/form-data")
+
+
+def without_categories(text: str) -> str:
+    """A file to bring another lesson's questions into this one."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("$CATEGORY:"))
 
 
 def without_malformed(text: str) -> str:
@@ -68,7 +78,7 @@ def test_exported_file_holds_every_question_in_its_language(app, editor, languag
         response.headers["Content-Disposition"] == f'attachment; filename="if-you-find-something-{language}.gift.txt"'
     )
     text = response.get_data(as_text=True)
-    assert text.startswith("$CATEGORY: $course$/minequiz/if-you-find-something\n")
+    assert text.startswith(f"// minequiz:language {language}\n\n$CATEGORY: $course$/minequiz/if-you-find-something\n")
     result = gift.import_gift(text, language)
     document = draft(app, lesson_id)
     assert result.problems == [] and result.skipped == []
@@ -99,7 +109,7 @@ def test_unknown_language_file_is_404_in_the_page_language(editor):
 def test_both_language_files_imported_into_a_new_lesson_give_the_same_questions(app, editor):
     source = lesson_id_of(app, "if-you-find-something")
     files = {
-        language: editor.get(f"/en/studio/lessons/{source}/gift/{language}").get_data(as_text=True)
+        language: without_categories(editor.get(f"/en/studio/lessons/{source}/gift/{language}").get_data(as_text=True))
         for language in ("nb", "en")
     }
     target = new_lesson(editor)
@@ -214,7 +224,7 @@ def test_norwegian_editor_reads_problems_and_skipped_questions_in_norwegian(app,
         ("just some words\n\nand more", "en", 200, "the file has no question minequiz can take"),
         ("", "en", 422, "There is no question in this file."),
         ("// message: no-such-message\n::q::Q?{=a ~b}", "en", 422, "does not exist here: no-such-message"),
-        ("::q::Q?{=" + "a" * 700 + " ~b}", "en", 422, "too long for the studio"),
+        ("::q::Q?{=" + "a" * 700 + " ~b}", "en", 422, "The choice has 700 characters; the studio takes at most 600."),
         ("::q::Q?{=a " + " ".join(f"~w{n}" for n in range(13)) + "}", "en", 422, "at most 12 choices"),
     ],
 )
@@ -261,8 +271,99 @@ def test_import_after_someone_else_saved_shows_the_conflict_and_loses_nothing(ap
 
 def test_our_ordering_questions_come_back_as_ordering_questions(app, editor):
     source = lesson_id_of(app, "if-you-find-something")
-    text = editor.get(f"/en/studio/lessons/{source}/gift/en").get_data(as_text=True)
+    text = without_categories(editor.get(f"/en/studio/lessons/{source}/gift/en").get_data(as_text=True))
     target = new_lesson(editor)
     assert import_gift(editor, target, text, "en").status_code == 200
     kinds = [q["kind"] for q in draft(app, target)["questions"]]
     assert kinds == [q["kind"] for q in draft(app, source)["questions"]]
+
+
+def test_a_file_in_another_language_is_refused_before_it_overwrites_a_translation(app, editor):
+    lesson_id = lesson_id_of(app, "if-you-find-something")
+    english = editor.get(f"/en/studio/lessons/{lesson_id}/gift/en").get_data(as_text=True)
+    before = draft(app, lesson_id)
+
+    declared = import_gift(editor, lesson_id, english, "nb", lang="nb")
+    assert declared.status_code == 422
+    assert "Denne filen sier at den er skrevet på engelsk, ikke på norsk bokmål" in declared.get_data(as_text=True)
+    unmarked = english.replace("// minequiz:language en\n", "")
+    guessed = import_gift(editor, lesson_id, unmarked, "nb")
+    assert guessed.status_code == 422 and "is the file in English?" in guessed.get_data(as_text=True)
+    assert draft(app, lesson_id) == before
+
+
+def test_a_file_of_other_lessons_is_refused_and_says_how_to_bring_them(app, editor):
+    lesson_id = new_lesson(editor)
+    for path in ("/en/studio/gift/en", f"/en/studio/lessons/{lesson_id_of(app, 'danger-signs')}/gift/en"):
+        response = import_gift(editor, lesson_id, editor.get(path).get_data(as_text=True), "en")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and "questions of other lessons (" in page and "danger-signs" in page
+        assert "delete its $CATEGORY lines" in page
+    assert draft(app, lesson_id)["questions"] == []
+
+
+def test_reimporting_our_own_unchanged_file_changes_nothing(app, editor):
+    lesson_id = lesson_id_of(app, "if-you-find-something")
+    text = editor.get(f"/en/studio/lessons/{lesson_id}/gift/nb").get_data(as_text=True)
+    history = changes(app, lesson_id)
+
+    response = import_gift(editor, lesson_id, text, "nb")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Nothing changed: the file says what the lesson says already." in page
+    assert changes(app, lesson_id) == history and revision(app, lesson_id) == 1
+    assert "Published; changed since" not in editor.get("/en/studio/").get_data(as_text=True)
+
+
+def test_new_right_answer_keeps_the_translations_of_choices_that_did_not_change(app, editor):
+    lesson_id = lesson_id_of(app, "what-they-look-like")
+    before = next(q for q in draft(app, lesson_id)["questions"] if q["kind"] == "single")
+    texts = [c["text"]["en"] for c in before["choices"]]
+    right = next(i for i, c in enumerate(before["choices"]) if c["correct"])
+    other = (right + 1) % len(texts)
+    answers = " ".join(("=" if i == other else "~") + gift._escape(t) for i, t in enumerate([*texts, "A new one"]))
+    text = f"::{before['key']}::{gift._escape(before['prompt']['en'])}{{{answers}}}"
+
+    response = import_gift(editor, lesson_id, text, "en")
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    after = next(q for q in draft(app, lesson_id)["questions"] if q["key"] == before["key"])
+    assert [c["text"] for c in after["choices"][:-1]] == [c["text"] for c in before["choices"]]
+    assert [c["key"] for c in after["choices"][:-1]] == [c["key"] for c in before["choices"]]
+    assert after["choices"][-1]["text"] == {"nb": "", "en": "A new one"}
+    assert [c["correct"] for c in after["choices"]].index(True) == other
+
+
+def test_what_moodle_says_that_minequiz_cannot_keep_is_listed(app, editor):
+    lesson_id = new_lesson(editor)
+    text = "::Partial::Who clears mines?{=Deminers#Right ~%50%Police#Half ~Children#No}"
+
+    page = import_gift(editor, lesson_id, text, "en", lang="nb").get_data(as_text=True)
+
+    assert "Importert, men endret underveis:" in page and "Linje 1:" in page
+    assert "tilbakemelding på hvert svar blir ikke tatt vare på" in page
+
+
+def test_a_lesson_takes_at_most_a_hundred_questions(app, editor):
+    lesson_id = new_lesson(editor)
+    text = "\n\n".join(f"::q{n}::Question {n}?{{=yes ~no}}" for n in range(101))
+
+    response = import_gift(editor, lesson_id, text, "en")
+
+    assert response.status_code == 422 and "at most 100 questions" in response.get_data(as_text=True)
+    assert draft(app, lesson_id)["questions"] == []
+
+
+def test_an_upload_after_the_session_ended_asks_for_the_file_again(app, editor):
+    lesson_id = new_lesson(editor)
+    page = editor.get(f"/nb/studio/lessons/{lesson_id}").get_data(as_text=True)
+    data = {"csrf_token": FORM_TOKEN.search(page).group(1), "revision": "1", "language": "en"}
+    editor.post("/nb/logout")
+    response = editor.post(
+        f"/nb/studio/lessons/{lesson_id}/gift",
+        data={**data, "file": (io.BytesIO(b"Q?{=a ~b}"), "q.gift")},
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 401 and "velg filen på nytt" in body
+    assert 'name="resume"' not in body and f"next=/nb/studio/lessons/{lesson_id}" in body.replace("%2F", "/")
