@@ -7,69 +7,8 @@ a class, student or result that is not yours does not exist for you (404).
 import pytest
 
 from minequiz.extensions import db
-from minequiz.models import Attempt, Classroom, Lesson, Membership, SafetyMessage, User
-from minequiz.services import accounts, classes
-from tests.factories import lesson_slugs, log_in_staff, make_staff, open_quiz, submit
-
-ROLES = ("anonymous", "student", "other_student", "teacher", "other_teacher", "editor", "admin")
-
-
-@pytest.fixture
-def world(app):
-    """Two teachers with a class each, a student in each, an editor and an admin."""
-    ids = {
-        name: make_staff(app, name, role)
-        for name, role in [
-            ("teacher", "teacher"),
-            ("other_teacher", "teacher"),
-            ("editor", "editor"),
-            ("admin", "admin"),
-        ]
-    }
-    with app.app_context():
-        mine = classes.create_classroom(db.session.get(User, ids["teacher"]), "Mine")
-        theirs = classes.create_classroom(db.session.get(User, ids["other_teacher"]), "Theirs")
-        student = accounts.join_class(mine.join_code, "Ali", "1111", None, {})
-        accounts.join_class(theirs.join_code, "Bea", "2222", None, {})
-        db.session.commit()
-        world = {
-            "slug": lesson_slugs(app)[0],
-            "class": mine.id,
-            "code": mine.join_code,
-            "other_code": theirs.join_code,
-            "membership": student.id,
-            "teacher_id": ids["teacher"],
-        }
-    clients = {role: app.test_client() for role in ROLES}
-    for role in ("teacher", "other_teacher", "editor", "admin"):
-        assert log_in_staff(clients[role], role).status_code == 303
-    for role, code, name, pin in [
-        ("student", world["code"], "Ali", "1111"),
-        ("other_student", world["other_code"], "Bea", "2222"),
-    ]:
-        client = clients[role]
-        token = (
-            client.get("/en/login")
-            .get_data(as_text=True)
-            .split('name="csrf_token" type="hidden" value="')[1]
-            .split('"')[0]
-        )
-        assert (
-            client.post(
-                "/en/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": pin}
-            ).status_code
-            == 303
-        )
-    submit(clients["student"], open_quiz(clients["student"], app, lesson_slugs(app)[0]))
-    with app.app_context():
-        world["attempt"] = db.session.scalar(db.select(Attempt.id))
-        first = db.session.scalar(db.select(Lesson).order_by(Lesson.position))
-        world["lesson"] = first.id
-        world["question"] = first.published_version.questions[0].key
-        world["message"] = db.session.scalar(db.select(SafetyMessage.id))
-    world["clients"] = clients
-    return world
-
+from minequiz.models import Classroom, Membership
+from tests.web.conftest import ROLES
 
 STAFF_ONLY = {"anonymous": 302, "student": 403, "other_student": 403, "editor": 403}
 CLASS_PAGE = {**STAFF_ONLY, "teacher": 200, "other_teacher": 404, "admin": 200}
