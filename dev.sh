@@ -84,6 +84,18 @@ stop_postgres() {
   rm -rf "$PG_DIR"
 }
 
+# axe-core, the accessibility checker the browser tests run in each page (from npm).
+ensure_axe() {
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      say "Installing Debian's npm"
+      apt_install npm || { echo "Install npm (apt-get install npm) and try again." >&2; exit 1; }
+    fi
+    say "Installing axe-core for the accessibility tests"
+    npm install --no-save --no-package-lock --silent axe-core@4
+  fi
+}
+
 case "${1:-}" in
   run)
     setup ""
@@ -97,6 +109,7 @@ case "${1:-}" in
   test)
     setup "[test]"
     ensure_chromium
+    ensure_axe
     shift
     say "Checking the code style (ruff)"
     "$VENV/bin/ruff" check minequiz tests benchmarks
@@ -108,6 +121,7 @@ case "${1:-}" in
   test-postgres)
     setup "[test]"
     ensure_chromium
+    ensure_axe
     shift
     start_postgres
     say "Running the tests against PostgreSQL"
