@@ -10,8 +10,8 @@ from ..caching import keep_for_back_button
 from ..errors import fail
 from ..extensions import db
 from ..i18n import localized
-from ..models import Attempt, LessonVersion, User
-from ..services import attempts, classes, content, progress
+from ..models import Attempt, User
+from ..services import attempts, catalogue, classes, content, progress
 from .forms import build_quiz_form
 
 bp = Blueprint("learn", __name__, url_prefix="/<lang>")
@@ -87,7 +87,7 @@ def submit_quiz(slug: str):
     ticket = attempts.read_ticket(current_app.secret_key, request.form.get("ticket", ""))
     if ticket is None:
         fail(400, _("This quiz form was changed or is incomplete. Open the quiz again and answer it."))
-    version = db.session.get(LessonVersion, ticket.version_id)
+    version = catalogue.version(ticket.version_id)
     if version is None or version.lesson.slug != slug:
         fail(400, _("This answer sheet belongs to another quiz. Open the quiz again and answer it."))
 
@@ -137,13 +137,14 @@ def attempt(attempt_id: int):
     found = db.session.get(Attempt, attempt_id)
     if found is None or not may_see_attempt(found):
         fail(404, _("There is no result of yours at this address."))
+    version = catalogue.version(found.version_id)
     return render_template(
         "learn/result.html",
         attempt=found,
-        version=found.version,
-        text=localized(found.version.texts),
+        version=version,
+        text=localized(version.texts),
         responses={r.question_id: r for r in found.responses},
-        choice_texts={c.id: localized(c.texts).text for q in found.version.questions for c in q.choices},
+        choice_texts={c.id: localized(c.texts).text for q in version.questions for c in q.choices},
         display_order=content.display_order,
         mastery=mastery(),
         own=found.user_id == current_learner_id(),

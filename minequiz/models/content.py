@@ -29,6 +29,18 @@ class SafetyMessage(db.Model):
         lazy="selectin",
     )
 
+    def replace(self, number: int, texts: dict[str, tuple[str, str]]) -> None:
+        """Set the number and the (title, text) per language; a change moves the save
+        counter on, which tells every server's cache of published content."""
+        old = (self.number, {locale: (row.title, row.text) for locale, row in self.texts.items()})
+        self.number = number
+        for locale, (title, text) in texts.items():
+            row = self.texts.get(locale) or SafetyMessageText(locale=locale)
+            row.title, row.text = title, text
+            self.texts[locale] = row
+        if self.id is not None and old != (number, {locale: (r.title, r.text) for locale, r in self.texts.items()}):
+            self.revision = (self.revision or 1) + 1
+
 
 class SafetyMessageText(db.Model):
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("safety_message.id"), primary_key=True)

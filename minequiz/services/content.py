@@ -8,8 +8,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..extensions import db
-from ..models import Choice, Lesson, LessonVersion, Question
+from ..models import Choice, Question
+from . import catalogue
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
@@ -22,28 +22,14 @@ def render_markdown(text: str) -> Markup:
     return Markup(nh3.clean(_markdown.render(text)))  # nosec
 
 
-def published_lessons() -> list[Lesson]:
-    query = (
-        db.select(Lesson)
-        .where(Lesson.published_version_id.is_not(None))
-        .options(db.joinedload(Lesson.published_version))
-        .order_by(Lesson.position, Lesson.slug)
-    )
-    return list(db.session.scalars(query).unique())
+def published_lessons() -> list[catalogue.LessonView]:
+    """The lessons students see, in list order, each with its published version."""
+    return catalogue.published_lessons()
 
 
-def published_version(slug: str) -> LessonVersion | None:
+def published_version(slug: str) -> catalogue.VersionView | None:
     """The version students get for `slug`, with its questions, or None."""
-    if not SLUG.match(slug):
-        return None
-    lesson = db.session.scalar(db.select(Lesson).where(Lesson.slug == slug))
-    if lesson is None or lesson.published_version_id is None:
-        return None
-    return db.session.scalar(
-        db.select(LessonVersion)
-        .where(LessonVersion.id == lesson.published_version_id)
-        .options(db.selectinload(LessonVersion.questions))
-    )
+    return catalogue.published_version(slug) if SLUG.match(slug) else None
 
 
 def display_order(question: Question) -> list[Choice]:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extensions import db
-from ..models import Lesson, LessonVersion, SafetyMessage, SafetyMessageText
+from ..models import Lesson, LessonVersion, SafetyMessage
 from ..models.content import QUESTION_KINDS
-from .documents import build_version, fingerprint
+from .documents import build_version, fingerprint, message_texts
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -184,11 +184,7 @@ def load(
     by_key = {m.key: m for m in db.session.scalars(db.select(SafetyMessage))}
     for item in messages:
         message = by_key.get(item["key"]) or SafetyMessage(key=item["key"])
-        message.number = item["number"]
-        for language in languages:
-            text = message.texts.get(language) or SafetyMessageText(locale=language)
-            text.title, text.text = item["title"][language].strip(), item["text"][language].strip()
-            message.texts[language] = text
+        message.replace(item["number"], message_texts(item, languages))
         db.session.add(message)
         by_key[message.key] = message
         report.messages += 1

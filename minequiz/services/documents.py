@@ -80,6 +80,11 @@ def true_false_labels(languages) -> dict[str, dict[str, str]]:
     return labels
 
 
+def message_texts(item: dict, languages) -> dict[str, tuple[str, str]]:
+    """A safety message document's (title, text) per language, trimmed."""
+    return {language: (item["title"][language].strip(), item["text"][language].strip()) for language in languages}
+
+
 def fingerprint(document: dict) -> str:
     """Equal for two documents that teach the same thing (the list position aside)."""
     canonical = {key: value for key, value in document.items() if key not in ("_file", "position")}

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from PIL import Image as PillowImage
 
 from ..extensions import db
-from ..models import Image, Lesson, SafetyMessage, SafetyMessageText
+from ..models import Image, Lesson, SafetyMessage
 from . import documents, studio
 
 FORMAT = "minequiz-lessons"
@@ -240,11 +240,7 @@ def apply(data: dict, user, languages) -> ImportReport:
         if message is None:
             message = SafetyMessage(key=item["key"], number=item["number"])
             db.session.add(message)
-        message.number = item["number"]
-        for language in languages:
-            row = message.texts.get(language) or SafetyMessageText(locale=language)
-            row.title, row.text = item["title"][language].strip(), item["text"][language].strip()
-            message.texts[language] = row
+        message.replace(item["number"], documents.message_texts(item, languages))
         report.messages += 1
     db.session.flush()
     for item in data["lessons"]:

@@ -2,18 +2,20 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from ..extensions import db
-from ..models import Attempt, Lesson, LessonVersion, Question, Response, SafetyMessage
+from ..models import Attempt, LessonVersion, Question, Response
+from . import catalogue
 
 
 @dataclass
 class LessonProgress:
     """One learner and one lesson. Figures are computed once, after all attempts are in."""
 
-    lesson: Lesson
-    attempts: list[Attempt] = field(default_factory=list)
+    lesson: catalogue.LessonView
+    attempts: list = field(default_factory=list)  # AttemptRow, or reports.AttemptFact
     mastery_percent: int = 80
 
     @cached_property
@@ -50,7 +52,7 @@ class LessonProgress:
 
 @dataclass
 class MessageProgress:
-    message: SafetyMessage
+    message: catalogue.MessageView
     marks: list[float] = field(default_factory=list)
 
     @property
@@ -58,19 +60,51 @@ class MessageProgress:
         return 100.0 * sum(self.marks) / len(self.marks) if self.marks else None
 
 
-def learner_attempts(user_id: int | None) -> list[Attempt]:
+@dataclass(frozen=True)
+class AttemptRow:
+    """What a progress page shows of an attempt; its version comes from the catalogue."""
+
+    id: int
+    version_id: int
+    lesson_id: int
+    kind: str
+    locale: str
+    score: float
+    max_score: int
+    submitted_at: datetime
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def version(self) -> catalogue.VersionView:
+        return catalogue.version(self.version_id)
+
+
+def learner_attempts(user_id: int | None) -> list[AttemptRow]:
+    """The learner's attempts, oldest first, in one light query."""
     if user_id is None:
         return []
     query = (
-        db.select(Attempt)
+        db.select(
+            Attempt.id,
+            Attempt.version_id,
+            LessonVersion.lesson_id,
+            Attempt.kind,
+            Attempt.locale,
+            Attempt.score,
+            Attempt.max_score,
+            Attempt.submitted_at,
+        )
+        .join(LessonVersion, Attempt.version_id == LessonVersion.id)
         .where(Attempt.user_id == user_id)
-        .options(db.joinedload(Attempt.version).joinedload(LessonVersion.lesson))
         .order_by(Attempt.submitted_at, Attempt.id)
     )
-    return list(db.session.scalars(query).unique())
+    return [AttemptRow(*row) for row in db.session.execute(query)]
 
 
-def lesson_progress(lessons: list[Lesson], attempts: list[Attempt], mastery: int) -> list[LessonProgress]:
+def lesson_progress(lessons: list, attempts: list, mastery: int) -> list[LessonProgress]:
     """One row per lesson in `lessons`, in their order, with the learner's attempts."""
     rows = {lesson.id: LessonProgress(lesson, mastery_percent=mastery) for lesson in lessons}
     for attempt in attempts:
@@ -80,13 +114,12 @@ def lesson_progress(lessons: list[Lesson], attempts: list[Attempt], mastery: int
     return list(rows.values())
 
 
-def message_progress(attempts: list[Attempt]) -> list[MessageProgress]:
+def message_progress(attempts: list[AttemptRow]) -> list[MessageProgress]:
     """Per safety message, the marks of its questions in the latest attempt of each lesson."""
-    latest: dict[int, Attempt] = {}
+    latest: dict[int, AttemptRow] = {}
     for attempt in attempts:
         latest[attempt.lesson_id] = attempt
-    messages = db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number))
-    rows = {m.id: MessageProgress(m) for m in messages}
+    rows = {m.id: MessageProgress(m) for m in catalogue.messages().values()}
     if latest:
         marks = db.session.execute(
             db.select(Question.message_id, Response.mark)

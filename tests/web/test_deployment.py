@@ -43,8 +43,10 @@ def free_port() -> int:
 def test_gunicorn_serves_the_app_with_two_workers(app, tmp_path):
     port = free_port()
     env = {**os.environ, "MINEQUIZ_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
-    gunicorn = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "minequiz.wsgi:app"]
-    server = subprocess.Popen(gunicorn, env=env, stderr=subprocess.PIPE, text=True)
+    gunicorn = [sys.executable, "-m", "gunicorn", "-w", "2", "--no-control-socket", "-b", f"127.0.0.1:{port}"]
+    gunicorn.append("minequiz.wsgi:app")
+    log_file = tmp_path / "gunicorn.log"
+    server = subprocess.Popen(gunicorn, env=env, stderr=log_file.open("w"))
     try:
         for _ in range(100):
             try:
@@ -59,6 +61,8 @@ def test_gunicorn_serves_the_app_with_two_workers(app, tmp_path):
             assert "Slik ser miner" in page.read().decode()
     finally:
         server.terminate()
-        log = server.communicate(timeout=20)[1]
+        server.wait(timeout=20)
+        log = log_file.read_text()
+        print(log)
     assert "Booting worker" in log and log.count("Booting worker") == 2
     assert "GET /nb/lessons/what-they-look-like 200 " in log

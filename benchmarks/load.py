@@ -1,0 +1,272 @@
+"""Load benchmark: gunicorn (2 workers) on SQLite and on PostgreSQL, 10,000 students with
+200,000 attempts, 50 concurrent clients (wrk) against each student page, a quiz submit, a
+class report and a bare "hello" route of the same app, as ratios to "hello", in one run.
+
+    ./dev.sh benchmark            (installs wrk and PostgreSQL, starts a throw-away server)
+    .venv/bin/python benchmarks/load.py [--databases sqlite,postgres] [--students 10000]
+        [--attempts 20] [--clients 50] [--seconds 10]
+
+PostgreSQL is used when MINEQUIZ_BENCH_POSTGRES names a server (a URL without a database
+name, as `./dev.sh benchmark` sets it). It checks that no request failed and that every
+quiz sent is stored exactly once, and exits 1 if not, or if a target is missed.
+"""
+
+import argparse
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MINEQUIZ_SECRET_KEY", "benchmark-only-" + uuid.uuid4().hex)
+os.environ["MINEQUIZ_LANGUAGES"] = "nb,en"
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from benchmarks.seeding import TEACHER, seed  # noqa: E402
+from minequiz import create_app  # noqa: E402
+from minequiz.extensions import db  # noqa: E402
+from minequiz.models import Attempt, Classroom, Membership, User  # noqa: E402
+from minequiz.services import attempts  # noqa: E402
+from minequiz.services.content import published_lessons  # noqa: E402
+
+CLASS_SIZE = 30
+PIN = "2468"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+# The issue's targets, as shares of the "hello" route's throughput.
+STUDENT_PAGE_SHARE, SUBMIT_SHARE, P95_MS = 0.5, 0.3, 100
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'load.sqlite'}"
+    server = os.environ.get("MINEQUIZ_BENCH_POSTGRES", "").rstrip("/")
+    if not server:
+        sys.exit("Set MINEQUIZ_BENCH_POSTGRES to a PostgreSQL server URL (./dev.sh benchmark does).")
+    name = f"mq_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return f"{server}/{name}"
+
+
+def build(url: str, students: int, attempts_each: int) -> dict:
+    """Migrate, load the lessons, seed; then sessions for a learner, submitters and a teacher."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app.logger.setLevel("WARNING")
+    with app.app_context():
+        upgrade()
+    assert app.test_cli_runner().invoke(args=["content", "load"]).exit_code == 0
+    began = time.perf_counter()
+    sizes = [CLASS_SIZE] * (students // CLASS_SIZE) + ([students % CLASS_SIZE] if students % CLASS_SIZE else [])
+    with app.app_context():
+        class_ids = seed(sizes, attempts_each, random.Random(7))
+        # Students who log in: a PIN for the first of each of the first 51 classes.
+        logins = db.session.execute(
+            sa.select(Classroom.join_code, Membership.display_name, User)
+            .join(Membership, Membership.classroom_id == Classroom.id)
+            .join(User, User.id == Membership.user_id)
+            .where(Classroom.id.in_(class_ids[:51]), Membership.display_name.like("Student %-00"))
+            .order_by(Classroom.id)
+        ).all()
+        pin_hash = generate_password_hash(PIN)
+        for _code, _name, user in logins:
+            user.pin_hash = pin_hash
+        db.session.commit()
+        lesson = published_lessons()[0]
+        version_id, slug = lesson.published_version_id, lesson.slug
+        counts = (db.session.scalar(sa.select(sa.func.count()).select_from(User)),
+                  db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)))  # fmt: skip
+    print(f"  seeded {counts[0]:,} users and {counts[1]:,} attempts in {time.perf_counter() - began:.0f} s")
+
+    def student_session(code: str, name: str):
+        client = app.test_client()
+        token = TOKEN.search(client.get("/nb/login").get_data(as_text=True)).group(1)
+        response = client.post("/nb/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": PIN})
+        assert response.status_code == 303, response.status_code
+        return client
+
+    learner = student_session(*logins[0][:2])
+    submitters = [student_session(code, name) for code, name, _user in logins[1:]]
+    teacher = app.test_client()
+    token = TOKEN.search(teacher.get("/nb/login").get_data(as_text=True)).group(1)
+    teacher.post("/nb/login", data={"csrf_token": token, "username": TEACHER[0], "password": TEACHER[1]})
+    with app.app_context():
+        version = db.session.get(attempts.LessonVersion, version_id)
+        right = {}
+        for question in version.questions:
+            if question.kind == "order":
+                right.update({f"q{question.id}-{c.id}": str(n) for n, c in enumerate(question.choices, 1)})
+            else:
+                right[f"q{question.id}"] = [str(c.id) for c in question.choices if c.correct]
+    return {
+        "app": app,
+        "slug": slug,
+        "version_id": version_id,
+        "class_id": class_ids[0],
+        "learner": cookie_of(learner),
+        "teacher": cookie_of(teacher),
+        "submitters": [quiz_session(client, slug) for client in submitters],
+        "right": right,
+    }
+
+
+def quiz_session(client, slug: str) -> tuple[str, str]:
+    """(cookie, form token) of a learner who opened the quiz: the token lives in the session."""
+    token = TOKEN.search(client.get(f"/nb/lessons/{slug}/quiz").get_data(as_text=True)).group(1)
+    return cookie_of(client), token
+
+
+def cookie_of(client) -> str:
+    return "; ".join(f"{cookie.key}={cookie.value}" for cookie in client._cookies.values())
+
+
+def submit_lines(world: dict, count: int) -> tuple[list[str], set[str]]:
+    """`count` quiz forms, each with its own one-time ticket, spread over the submitters."""
+    app, lines, tokens = world["app"], [], set()
+    for number in range(count):
+        cookie, csrf = world["submitters"][number % len(world["submitters"])]
+        ticket = attempts.issue_ticket(app.secret_key, world["version_id"], "post")
+        tokens.add(attempts.read_ticket(app.secret_key, ticket).token)
+        body = urlencode({"csrf_token": csrf, "ticket": ticket, **world["right"]}, doseq=True)
+        lines.append(f"POST\t/nb/lessons/{world['slug']}/quiz/answers\t{cookie}\t{body}")
+    return lines, tokens
+
+
+def serve(url: str, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "MINEQUIZ_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "2",
+        "--no-control-socket",
+        "-b",
+        f"127.0.0.1:{port}",
+        "benchmarks.app:app",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=log.open("w"), stdout=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit(f"gunicorn did not start; see {log}")
+
+
+def load(port: int, lines: list[str], clients: int, seconds: int, folder: Path) -> dict:
+    requests = folder / "requests.tsv"
+    requests.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "REQUESTS": str(requests), "THREADS": "2"}
+    script = str(Path(__file__).with_name("requests.lua"))
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}"], env=env, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    count, duration, p50, p95, socket_errors, status_errors, codes = (line.split() + [""])[1:8]
+    return {
+        "requests": int(count),
+        "rps": int(count) / float(duration),
+        "p50": int(p50) / 1000,
+        "p95": int(p95) / 1000,
+        "errors": int(socket_errors) + int(status_errors),
+        "codes": dict(part.split("=") for part in codes.split(",") if part),
+    }
+
+
+def run(kind: str, args) -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix=f"minequiz-load-{kind}-"))
+    url = database_url(kind, folder)
+    print(f"\n{kind}: building {args.students:,} students x {args.attempts} attempts")
+    world = build(url, args.students, args.attempts)
+    lines, tokens = submit_lines(world, 60 * args.seconds * 60)
+    with world["app"].app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
+    port = free_port()
+    server = serve(url, port, folder / "gunicorn.log")
+    slug, class_id = world["slug"], world["class_id"]
+    scenarios = [
+        ("hello (ceiling)", "page", [f"GET\t/hello\t{world['learner']}"]),
+        ("lesson list", "page", [f"GET\t/nb/\t{world['learner']}"]),
+        ("lesson page", "page", [f"GET\t/nb/lessons/{slug}\t{world['learner']}"]),
+        ("quiz page", "page", [f"GET\t/nb/lessons/{slug}/quiz\t{world['learner']}"]),
+        ("quiz submit", "submit", lines),
+        ("progress page", "page", [f"GET\t/nb/progress\t{world['learner']}"]),
+        ("class report", "teacher", [f"GET\t/nb/teach/classes/{class_id}/report\t{world['teacher']}"]),
+    ]
+    results = []
+    try:
+        for name, kind_of, requests in scenarios:
+            if kind_of != "submit":  # a warm-up; not for submits, whose tickets are one-time
+                load(port, requests, args.clients, 2, folder)
+            results.append((name, kind_of, load(port, requests, args.clients, args.seconds, folder)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with world["app"].app_context():
+        stored = db.session.scalars(sa.select(Attempt.client_token).where(Attempt.client_token.in_(list(tokens)))).all()
+        after = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
+    return report(kind, results, tokens, stored, after - before)
+
+
+def report(kind, results, tokens, stored, new_attempts) -> list[str]:
+    failures = []
+    hello = results[0][2]["rps"]
+    print(f"\n{kind}: {'route':18} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x hello':>8} {'errors':>7}")
+    for name, kind_of, result in results:
+        share = result["rps"] / hello
+        print(
+            f"{kind}: {name:18} {result['rps']:8.0f} {result['p50']:7.1f} {result['p95']:7.1f} "
+            f"{share:8.2f} {result['errors']:7d}"
+        )
+        target = {"page": STUDENT_PAGE_SHARE, "submit": SUBMIT_SHARE}.get(kind_of)
+        if kind_of == "submit":
+            sent = int(result["codes"].get("303", 0))
+            if result["errors"] or sent != len(stored) or len(set(stored)) != len(stored) or new_attempts != sent:
+                failures.append(f"{kind}: {sent} submits answered 303, {len(stored)} stored ({new_attempts} new)")
+        elif result["errors"]:
+            failures.append(f"{kind} {name}: {result['errors']} failed requests")
+        if target and name != "hello (ceiling)" and share < target:
+            failures.append(f"{kind} {name}: {share:.0%} of hello's throughput, target {target:.0%}")
+        if result["p95"] > P95_MS:
+            failures.append(f"{kind} {name}: p95 {result['p95']:.0f} ms, target under {P95_MS} ms")
+    return failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--attempts", type=int, default=20, help="per student")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    failures = []
+    for kind in args.databases.split(","):
+        failures += run(kind, args)
+    print("\n" + ("\n".join(failures) if failures else "All targets met; no request failed; every quiz stored once."))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
