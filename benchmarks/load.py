@@ -102,6 +102,7 @@ def build(url: str, students: int, attempts_each: int) -> dict:
         token = TOKEN.search(client.get("/nb/login").get_data(as_text=True)).group(1)
         response = client.post("/nb/login/student", data={"csrf_token": token, "code": code, "name": name, "pin": PIN})
         assert response.status_code == 303, response.status_code
+        client.get("/nb/")  # shows (and so clears) the welcome message, as a browser would
         return client
 
     learner = student_session(*logins[0][:2])
@@ -226,10 +227,10 @@ def run(kind: str, args) -> list[str]:
     with world["app"].app_context():
         stored = db.session.scalars(sa.select(Attempt.client_token).where(Attempt.client_token.in_(list(tokens)))).all()
         after = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
-    return report(kind, results, tokens, stored, after - before)
+    return report(kind, results, stored, after - before, args.clients)
 
 
-def report(kind, results, tokens, stored, new_attempts) -> list[str]:
+def report(kind, results, stored, new_attempts, clients: int) -> list[str]:
     failures = []
     hello = results[0][2]["rps"]
     print(f"\n{kind}: {'route':18} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x hello':>8} {'errors':>7}")
@@ -241,9 +242,13 @@ def report(kind, results, tokens, stored, new_attempts) -> list[str]:
         )
         target = {"page": STUDENT_PAGE_SHARE, "submit": SUBMIT_SHARE}.get(kind_of)
         if kind_of == "submit":
+            # wrk stops counting at the deadline; up to one request per connection was
+            # still being answered then: stored, but not counted as answered.
             sent = int(result["codes"].get("303", 0))
-            if result["errors"] or sent != len(stored) or len(set(stored)) != len(stored) or new_attempts != sent:
+            once = len(set(stored)) == len(stored) == new_attempts
+            if result["errors"] or not once or not sent <= len(stored) <= sent + clients:
                 failures.append(f"{kind}: {sent} submits answered 303, {len(stored)} stored ({new_attempts} new)")
+            print(f"{kind}: {sent} quizzes answered 303 and {len(stored)} stored, each once")
         elif result["errors"]:
             failures.append(f"{kind} {name}: {result['errors']} failed requests")
         if target and name != "hello (ceiling)" and share < target:

@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import caching, errors, i18n, request_log
 from .config import load_config
-from .extensions import babel, db, limiter, login_manager, migrate
+from .extensions import babel, cache, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     babel.init_app(app, locale_selector=i18n.select_locale)
+    cache.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -49,7 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     request_log.init_app(app)
 
-    from . import models  # noqa: F401  (the whole schema, for migrations)
+    from . import (
+        layout,
+        models,  # noqa: F401  (the whole schema, for migrations)
+    )
     from .admin.views import bp as admin_bp
     from .auth import learners
     from .auth.views import bp as auth_bp
@@ -64,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .teach.views import bp as teach_bp
 
     learners.init_app(app)
+    layout.init_app(app)
     app.jinja_env.globals.update(
         csrf_token=generate_csrf, rounded=rounded, render_cell=render_cell, language_name=language_name
     )

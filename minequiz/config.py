@@ -53,4 +53,10 @@ def load_config(instance_path: str) -> dict:
         "PROXY_COUNT": int(os.environ.get("MINEQUIZ_PROXY_COUNT") or 0),
         # A quiz form is a few kilobytes; anything far larger is refused with a 413 page.
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # Rendered page parts: this process's memory by default; RedisCache (with
+        # CACHE_REDIS_URL) to share them between the processes of one server.
+        "CACHE_TYPE": os.environ.get("MINEQUIZ_CACHE_TYPE") or "SimpleCache",
+        "CACHE_REDIS_URL": os.environ.get("MINEQUIZ_CACHE_REDIS_URL") or "",
+        "CACHE_THRESHOLD": 5000,
+        "CACHE_DEFAULT_TIMEOUT": 3600,
     }

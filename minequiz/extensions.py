@@ -3,6 +3,7 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,14 +30,24 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+# Rendered page parts, keyed by everything they show (see templates/base.html and learn/):
+# a stale entry is never read, so each server may keep its own.
+cache = Cache()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")
-def _enforce_sqlite_foreign_keys(dbapi_connection, _record):
-    # SQLite ignores foreign keys unless asked, per connection.
+def _configure_sqlite(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        # SQLite ignores foreign keys unless asked, per connection.
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Write-ahead logging: readers never wait for a writer, and a commit is one
+        # append to the log. With NORMAL, a crash of the app loses nothing and a power cut
+        # at worst the last second of commits, never the file. Two workers may write at
+        # once: the second waits up to 5 s for the first instead of failing.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

@@ -1,6 +1,7 @@
 """The quiz form, built from the questions of one lesson version."""
 
 import re
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,6 +99,15 @@ class QuizForm(FlaskForm):
 
 
 def build_quiz_form(version: LessonVersion, locale: str) -> QuizForm:
+    """The quiz form of a version in a language, bound to the request's data."""
+    form = quiz_form_class(version, locale)()
+    form.questions = [(q, form[f"q{q.id}"]) for q in version.questions]
+    return form
+
+
+@lru_cache(maxsize=128)
+def quiz_form_class(version: LessonVersion, locale: str) -> type[QuizForm]:
+    """Made once per version and language: versions never change once they exist."""
     required = InputRequired(message=_l("Answer this question."))
 
     class BoundQuizForm(QuizForm):
@@ -117,7 +127,4 @@ def build_quiz_form(version: LessonVersion, locale: str) -> QuizForm:
                 validators=[required, KnownChoices()],
             )
         setattr(BoundQuizForm, f"q{question.id}", field)
-
-    form = BoundQuizForm()
-    form.questions = [(q, form[f"q{q.id}"]) for q in version.questions]
-    return form
+    return BoundQuizForm

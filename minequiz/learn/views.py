@@ -10,6 +10,7 @@ from ..caching import keep_for_back_button
 from ..errors import fail
 from ..extensions import db
 from ..i18n import localized
+from ..layout import render_page
 from ..models import Attempt, User
 from ..services import attempts, catalogue, classes, content, progress
 from .forms import build_quiz_form
@@ -32,18 +33,22 @@ def version_or_404(slug: str):
 def index():
     lessons = content.published_lessons()
     rows = progress.lesson_progress(lessons, progress.learner_attempts(current_learner_id()), mastery())
-    return render_template("learn/index.html", rows=rows)
+    return render_page((progress.rows_key(rows),), "learn/index.html", lambda: {"rows": rows})
 
 
 @bp.get("/lessons/<slug>")
 def lesson(slug: str):
     version = version_or_404(slug)
-    return render_template(
+    attempted = attempts.has_attempted(current_learner_id(), version.lesson_id)
+    return render_page(
+        (version.id, catalogue.stamp(), attempted),
         "learn/lesson.html",
-        version=version,
-        text=localized(version.texts),
-        body=content.render_markdown(localized(version.texts).body),
-        attempted=attempts.has_attempted(current_learner_id(), version.lesson_id),
+        lambda: {
+            "version": version,
+            "text": localized(version.texts),
+            "body": content.render_markdown(localized(version.texts).body),
+            "attempted": attempted,
+        },
     )
 
 
@@ -108,7 +113,7 @@ def submit_quiz(slug: str):
     try:
         attempt = attempts.record_attempt(ensure_learner(), version, ticket, form.answers(), g.lang)
         db.session.commit()
-    except (attempts.AlreadySubmitted, IntegrityError):
+    except IntegrityError:
         # The same form was sent twice and the other post was stored first.
         db.session.rollback()
         if db.session.get(User, current_learner_id() or 0) is None:
@@ -156,9 +161,12 @@ def attempt(attempt_id: int):
 def my_progress():
     lessons = content.published_lessons()
     history = progress.learner_attempts(current_learner_id())
-    return render_template(
+    return render_page(
+        (catalogue.stamp(), progress.history_key(history)),
         "learn/progress.html",
-        rows=progress.lesson_progress(lessons, history, mastery()),
-        messages=progress.message_progress(history),
-        history=list(reversed(history)),
+        lambda: {
+            "rows": progress.lesson_progress(lessons, history, mastery()),
+            "messages": progress.message_progress(history),
+            "history": list(reversed(history)),
+        },
     )

@@ -2,13 +2,16 @@
 
 A lesson version never changes once it is published, so a process builds its plain copy
 once (texts, questions, choices, pictures) and serves later requests from memory. What
-can change is checked on every request with two small queries: which version of which
-lesson is published (the lesson list), and the safety messages' save counters (editors
-change their texts). So a change is seen at once by every server, and no server needs
-anything another one keeps: a new process simply builds its copies again.
+can change is checked once per request with one small query (kept on `g` for the rest of
+the request): which version of which lesson is published (the lesson list), and the
+safety messages' save counters (editors change their texts). So a change is seen at once
+by every server, and no server needs anything another one keeps: a new process simply
+builds its copies again.
 
 The copies have the attribute names of the models (`version.texts[lang].title`,
 `question.choices`, `choice.correct`...), so templates, forms and scoring take either.
+They are compared and hashed by identity (one copy per version), so a form class can be
+made once per version.
 """
 
 from collections import OrderedDict
@@ -36,7 +39,7 @@ def _image(image) -> SimpleNamespace | None:
     return None if image is None else _row(image, "id", "sha256", "mime", "width", "height")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MessageView:
     id: int
     key: str
@@ -44,7 +47,7 @@ class MessageView:
     texts: dict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChoiceView:
     id: int
     key: str
@@ -53,7 +56,7 @@ class ChoiceView:
     texts: dict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuestionView:
     id: int
     key: str
@@ -69,7 +72,7 @@ class QuestionView:
         return self.image.id if self.image else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VersionView:
     id: int
     number: int
@@ -81,7 +84,7 @@ class VersionView:
     questions: list[QuestionView] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LessonView:
     id: int
     slug: str
@@ -104,15 +107,41 @@ def _store() -> _Store:
     return current_app.extensions.setdefault("minequiz_catalogue", _Store())
 
 
+_COUNTERS = sa.select(
+    sa.func.count(SafetyMessage.id).label("count"),
+    sa.func.coalesce(sa.func.sum(SafetyMessage.revision), 0).label("saves"),
+).subquery()
+# Built once: asked on every student page, it costs more to build than to run.
+_LOOK = (
+    sa.select(
+        _COUNTERS.c.count, _COUNTERS.c.saves, Lesson.id, Lesson.slug, Lesson.position, Lesson.published_version_id
+    )
+    .select_from(_COUNTERS)
+    .outerjoin(Lesson, Lesson.published_version_id.is_not(None))
+    .order_by(Lesson.position, Lesson.slug)
+)
+
+
+def _look() -> None:
+    """One query per request for what may have changed: the safety messages' counters
+    (their count and the sum of their save counters) and the published lessons."""
+    if "catalogue_messages" in g:
+        return
+    rows = db.session.execute(_LOOK).all()
+    g.catalogue_messages = (rows[0].count, rows[0].saves)
+    g.catalogue_rows = [row for row in rows if row.id is not None]
+
+
 def _messages_stamp():
     """Changes whenever a safety message is added, removed or saved."""
-    if "catalogue_messages" not in g:
-        g.catalogue_messages = tuple(
-            db.session.execute(
-                sa.select(sa.func.count(SafetyMessage.id), sa.func.coalesce(sa.func.sum(SafetyMessage.revision), 0))
-            ).one()
-        )
+    _look()
     return g.catalogue_messages
+
+
+def stamp() -> str:
+    """A short text that changes whenever published content or a safety message does."""
+    lessons = ",".join(f"{lesson.id}:{lesson.published_version_id}" for lesson in published_lessons())
+    return f"{_messages_stamp()}/{lessons}"
 
 
 def messages() -> dict[int, MessageView]:
@@ -179,14 +208,10 @@ def version(version_id: int) -> VersionView | None:
 def published_lessons() -> list[LessonView]:
     """The lessons students see, in list order, each with its published version."""
     if "catalogue_lessons" not in g:
-        rows = db.session.execute(
-            sa.select(Lesson.id, Lesson.slug, Lesson.position, Lesson.published_version_id)
-            .where(Lesson.published_version_id.is_not(None))
-            .order_by(Lesson.position, Lesson.slug)
-        ).all()
+        _look()
         g.catalogue_lessons = [
             LessonView(row.id, row.slug, row.position, row.published_version_id, version(row.published_version_id))
-            for row in rows
+            for row in g.catalogue_rows
         ]
     return g.catalogue_lessons
 

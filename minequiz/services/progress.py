@@ -1,9 +1,12 @@
 """A learner's progress: per lesson and per safety message, from their attempts."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+
+import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Attempt, LessonVersion, Question, Response
@@ -82,26 +85,29 @@ class AttemptRow:
         return catalogue.version(self.version_id)
 
 
+# Built once: asked on every lesson list and progress page.
+_ATTEMPTS = (
+    sa.select(
+        Attempt.id,
+        Attempt.version_id,
+        LessonVersion.lesson_id,
+        Attempt.kind,
+        Attempt.locale,
+        Attempt.score,
+        Attempt.max_score,
+        Attempt.submitted_at,
+    )
+    .join(LessonVersion, Attempt.version_id == LessonVersion.id)
+    .where(Attempt.user_id == sa.bindparam("user_id"))
+    .order_by(Attempt.submitted_at, Attempt.id)
+)
+
+
 def learner_attempts(user_id: int | None) -> list[AttemptRow]:
     """The learner's attempts, oldest first, in one light query."""
     if user_id is None:
         return []
-    query = (
-        db.select(
-            Attempt.id,
-            Attempt.version_id,
-            LessonVersion.lesson_id,
-            Attempt.kind,
-            Attempt.locale,
-            Attempt.score,
-            Attempt.max_score,
-            Attempt.submitted_at,
-        )
-        .join(LessonVersion, Attempt.version_id == LessonVersion.id)
-        .where(Attempt.user_id == user_id)
-        .order_by(Attempt.submitted_at, Attempt.id)
-    )
-    return [AttemptRow(*row) for row in db.session.execute(query)]
+    return [AttemptRow(*row) for row in db.session.execute(_ATTEMPTS, {"user_id": user_id})]
 
 
 def lesson_progress(lessons: list, attempts: list, mastery: int) -> list[LessonProgress]:
@@ -112,6 +118,19 @@ def lesson_progress(lessons: list, attempts: list, mastery: int) -> list[LessonP
         if row is not None:
             row.attempts.append(attempt)
     return list(rows.values())
+
+
+def history_key(attempts: list[AttemptRow]) -> str:
+    """The learner's attempts as a short cache key (attempts never change once stored)."""
+    return hashlib.sha256(",".join(str(a.id) for a in attempts).encode()).hexdigest()[:32]
+
+
+def rows_key(rows: list[LessonProgress]) -> str:
+    """Everything the lesson list shows of the learner's progress, as a cache key."""
+    return ";".join(
+        f"{row.lesson.id}:{row.lesson.published_version_id}:{len(row.attempts)}:{row.best}:{row.mastered}"
+        for row in rows
+    )
 
 
 def message_progress(attempts: list[AttemptRow]) -> list[MessageProgress]:

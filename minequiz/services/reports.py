@@ -12,6 +12,7 @@ from functools import cached_property
 
 from ..extensions import db
 from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
+from . import catalogue
 from .accounts import PROFILE_CHOICES
 from .content import published_lessons
 from .progress import LessonProgress, lesson_progress
@@ -64,6 +65,25 @@ class ClassData:
     questions: dict[int, Question]
     messages: list[SafetyMessage]
     mastery: int
+
+
+def class_stamp(classroom: Classroom) -> tuple:
+    """Changes whenever anything a class report shows may have: an attempt, a student
+    joining or leaving, a renamed class, published content (a report is cached by this)."""
+    attempts = (
+        db.select(db.func.count(Attempt.id), db.func.max(Attempt.id))
+        .join(Membership, Membership.user_id == Attempt.user_id)
+        .where(Membership.classroom_id == classroom.id)
+    )
+    members = db.select(db.func.count(Membership.id), db.func.max(Membership.id)).where(
+        Membership.classroom_id == classroom.id
+    )
+    return (
+        *db.session.execute(attempts).one(),
+        *db.session.execute(members).one(),
+        classroom.name,
+        catalogue.stamp(),
+    )
 
 
 def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> ClassData:

@@ -10,6 +10,7 @@ from ..auth.roles import no_store, require_roles
 from ..errors import NOTHING_CHANGED, fail
 from ..extensions import db
 from ..i18n import localized
+from ..layout import render_page
 from ..services import accounts, classes, reports
 from ..services.progress import learner_attempts
 from . import charts, tables
@@ -127,31 +128,34 @@ def toggle_closed(class_id: int):
 @bp.get("/classes/<id:class_id>/report")
 def report(class_id: int):
     classroom = classroom_or_404(class_id)
-    data = class_data(classroom)
-    summaries = reports.lesson_summaries(data)
-    shares = reports.message_shares(data)
-    groups = reports.group_rows(data)
-    labels = group_labels()
-    return render_template(
-        "teach/report.html",
-        classroom=classroom,
-        data=data,
-        gain=tables.gain_table(summaries, reports.class_gain(data), g.lang),
-        messages=tables.messages_table(shares, g.lang),
-        message_chart=charts.bar_chart(
-            [(f"{s.message.number}. {localized(s.message.texts).title}", s.percent) for s in shares],
-            current_app.config["MASTERY_PERCENT"],
-        ),
-        groups=[tables.group_table(name, rows, labels) for name, rows in groups.items()],
-    )
+
+    def build():
+        data = class_data(classroom)
+        shares = reports.message_shares(data)
+        return {
+            "classroom": classroom,
+            "data": data,
+            "gain": tables.gain_table(reports.lesson_summaries(data), reports.class_gain(data), g.lang),
+            "messages": tables.messages_table(shares, g.lang),
+            "message_chart": charts.bar_chart(
+                [(f"{s.message.number}. {localized(s.message.texts).title}", s.percent) for s in shares],
+                current_app.config["MASTERY_PERCENT"],
+            ),
+            "groups": [
+                tables.group_table(name, rows, group_labels()) for name, rows in reports.group_rows(data).items()
+            ],
+        }
+
+    return render_page(reports.class_stamp(classroom), "teach/report.html", build)
 
 
 @bp.get("/classes/<id:class_id>/items")
 def items(class_id: int):
     classroom = classroom_or_404(class_id)
-    data = class_data(classroom)
-    return render_template(
-        "teach/items.html", classroom=classroom, table=tables.items_table(reports.item_rows(data), g.lang)
+    return render_page(
+        reports.class_stamp(classroom),
+        "teach/items.html",
+        lambda: {"classroom": classroom, "table": tables.items_table(reports.item_rows(class_data(classroom)), g.lang)},
     )
 
 
