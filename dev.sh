@@ -3,6 +3,7 @@
 #   ./dev.sh run    install, migrate, load the lessons, serve on http://127.0.0.1:5000
 #   ./dev.sh test   install (Chromium included), then run the whole test suite
 #   ./dev.sh test-postgres   the same suite against a throw-away PostgreSQL server
+#   ./dev.sh benchmark       the load benchmark (gunicorn, wrk) on SQLite and PostgreSQL
 # It needs Python 3.11+ and works in a virtual environment (.venv, or $MINEQUIZ_VENV).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -127,8 +128,19 @@ case "${1:-}" in
     say "Running the tests against PostgreSQL"
     "$VENV/bin/python" -m pytest "$@"
     ;;
+  benchmark)
+    setup "[test]"
+    shift
+    if ! command -v wrk >/dev/null 2>&1; then
+      say "Installing Debian's wrk"
+      apt_install wrk || { echo "Install wrk (apt-get install wrk) and try again." >&2; exit 1; }
+    fi
+    start_postgres
+    export MINEQUIZ_BENCH_POSTGRES="$MINEQUIZ_TEST_POSTGRES"
+    "$VENV/bin/python" benchmarks/load.py "$@"
+    ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test [pytest options] | ./dev.sh test-postgres [pytest options]" >&2
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest options] | ./dev.sh test-postgres [pytest options] | ./dev.sh benchmark [options]" >&2
     exit 2
     ;;
 esac

@@ -4,13 +4,27 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Attempt, LessonVersion, Question, Response
 from . import catalogue
+
+
+class computed_once:
+    """functools.cached_property without the lock Python 3.11 takes on each first access
+    (a class report reads a few properties of thousands of rows once each)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @dataclass
@@ -21,34 +35,34 @@ class LessonProgress:
     attempts: list = field(default_factory=list)  # AttemptRow, or reports.AttemptFact
     mastery_percent: int = 80
 
-    @cached_property
+    @computed_once
     def first(self) -> float | None:
         return self.attempts[0].percent if self.attempts else None
 
-    @cached_property
+    @computed_once
     def latest(self) -> float | None:
         return self.attempts[-1].percent if self.attempts else None
 
-    @cached_property
+    @computed_once
     def best(self) -> float | None:
         return max(a.percent for a in self.attempts) if self.attempts else None
 
-    @cached_property
+    @computed_once
     def pretest(self) -> float | None:
         return next((a.percent for a in self.attempts if a.kind == "pre"), None)
 
-    @cached_property
+    @computed_once
     def latest_after_reading(self) -> float | None:
         return next((a.percent for a in reversed(self.attempts) if a.kind == "post"), None)
 
-    @cached_property
+    @computed_once
     def gain(self) -> float | None:
         """Latest score after reading minus the pre-test score, in percentage points."""
         if self.pretest is None or self.latest_after_reading is None:
             return None
         return self.latest_after_reading - self.pretest
 
-    @cached_property
+    @computed_once
     def mastered(self) -> bool:
         return self.latest is not None and self.latest >= self.mastery_percent
 

@@ -8,14 +8,13 @@ class size; the functions after it compute from that data only.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from functools import cached_property
 
 from ..extensions import db
 from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
 from . import catalogue
 from .accounts import PROFILE_CHOICES
 from .content import published_lessons
-from .progress import LessonProgress, lesson_progress
+from .progress import LessonProgress, computed_once, lesson_progress
 from .statistics import ItemStatistics, item_statistics, mean
 
 MIN_GROUP = 5
@@ -35,7 +34,7 @@ class AttemptFact:
     max_score: int
     submitted_at: datetime
 
-    @cached_property
+    @computed_once
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
@@ -45,11 +44,11 @@ class StudentRow:
     membership: Membership
     lessons: list[LessonProgress]
 
-    @cached_property
+    @computed_once
     def started(self) -> bool:
         return any(row.attempts for row in self.lessons)
 
-    @cached_property
+    @computed_once
     def average(self) -> float | None:
         return mean([row.best for row in self.lessons if row.best is not None])
 
