@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import caching, errors, i18n, request_log
+from . import caching, errors, i18n, layout, request_log
 from .config import load_config
 from .extensions import babel, cache, db, limiter, login_manager, migrate
 
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     babel.init_app(app, locale_selector=i18n.select_locale)
+    app.config.setdefault("CACHE_KEY_PREFIX", layout.cache_prefix(app))
     cache.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -50,10 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     request_log.init_app(app)
 
-    from . import (
-        layout,
-        models,  # noqa: F401  (the whole schema, for migrations)
-    )
+    from . import models  # noqa: F401  (the whole schema, for migrations)
     from .admin.views import bp as admin_bp
     from .auth import learners
     from .auth.views import bp as auth_bp

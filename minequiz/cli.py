@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .extensions import db
+from .extensions import cache, db
 from .i18n import is_language
 from .services import accounts, backup, content_files
 
@@ -182,6 +182,7 @@ def restore_backup(file: Path) -> None:
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     upgrade()
+    cache.clear()  # pages kept for the database as it was before
     click.echo(f"Restored {sum(counts.values())} rows from {file}: " + _counted(counts))
 
 

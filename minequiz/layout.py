@@ -1,29 +1,44 @@
-"""What the cached page parts vary on (see `{% cache %}` in the templates): the person a
-header is for, and the state of the published content."""
+"""Pages and page parts rendered once per state of what they show, then served from the
+cache (Flask-Caching): the key of an entry holds that state, so a stale entry is never
+read and each server may keep its own. Keys are hashes of everything they depend on, so
+no text a user typed (a name, an address) can make two keys alike."""
 
+import hashlib
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 
 from .extensions import cache
+from .i18n import select_locale
 
 
-def layout_user() -> str:
-    """Everything of the current user that the page header shows."""
-    if not current_user.is_authenticated:
-        return "-"
-    return f"{current_user.id}|{current_user.role}|{current_user.has_credentials}|{current_user.display_name}"
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def cacheable() -> bool:
+    """Only plain addresses are cached (no query: anyone could make endless variants of
+    one page), and never a page that shows a flashed message."""
+    return request.method == "GET" and not request.args and "_flashes" not in session
+
+
+def header_key() -> str:
+    """Everything the page header shows: address, language, and who is reading."""
+    user = current_user
+    reader = [user.id, user.role, user.has_credentials, user.display_name] if user.is_authenticated else None
+    return _key("header", select_locale(), request.path, reader)
 
 
 def render_page(key: tuple, template: str, build: Callable[[], dict]) -> str:
-    """A page rendered once for `key` (everything the page shows, beside its address, its
-    language and its reader), then served from the cache. `build` makes the template's
-    context, so the work behind a page is done only when it is rendered. A page with a
-    flashed message is always rendered, and not kept."""
-    if "_flashes" in session:
+    """A page rendered once for `key` (everything the page shows besides its address, its
+    language and its header), then served from the cache. `build` makes the template's
+    context, so the work behind a page is done only when it is rendered."""
+    if not cacheable():
         return render_template(template, **build())
-    name = "page|" + "|".join(map(str, (template, g.lang, request.full_path, layout_user(), *key)))
+    name = _key("page", template, g.lang, request.path, header_key(), *key)
     html = cache.get(name)
     if html is None:
         html = render_template(template, **build())
@@ -31,5 +46,20 @@ def render_page(key: tuple, template: str, build: Callable[[], dict]) -> str:
     return html
 
 
+def cache_prefix(app: Flask) -> str:
+    """A prefix naming this database, release and the settings pages show, so a shared
+    cache store never serves a page of another instance, an older release or a restored
+    database's previous life (a restore also empties the cache)."""
+    files = [Path(app.root_path, "templates"), Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])]
+    release = sorted(
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for folder in files
+        for path in folder.rglob("*")
+        if path.suffix in (".html", ".mo")
+    )
+    settings = [app.config[name] for name in ("SQLALCHEMY_DATABASE_URI", "MASTERY_PERCENT", "BABEL_DEFAULT_TIMEZONE")]
+    return "mq-" + _key(release, settings, sorted(app.config["LANGUAGES"]))[:16] + "-"
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(layout_user=layout_user)
+    app.jinja_env.globals.update(header_key=header_key, cacheable=cacheable)

@@ -8,6 +8,12 @@ import time
 from flask import Flask, g, request
 
 
+def printable(text: str) -> str:
+    """A decoded path with its line breaks and other control characters escaped, so an
+    address cannot write a line of its own into the log."""
+    return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
 def init_app(app: Flask) -> None:
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
@@ -25,7 +31,7 @@ def init_app(app: Flask) -> None:
             logger.info(
                 "%s %s %s %s %.1fms",
                 request.method,
-                request.path,
+                printable(request.path),
                 response.status_code,
                 response.calculate_content_length() or "-",
                 milliseconds,

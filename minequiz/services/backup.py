@@ -61,11 +61,24 @@ def _decode(column: sa.Column, value):
     return value
 
 
+def _snapshot(connection):
+    """The connection reading one consistent state of the whole database, so a backup
+    taken while students send quizzes has every answer's attempt and every attempt's user."""
+    if connection.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        connection.begin()
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")  # pysqlite starts no transaction for reading
+    return connection
+
+
 def create(path: Path) -> dict[str, int]:
     """Write every row to `path` (readable by its owner only); the row count per table."""
     counts = {}
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with db.engine.connect() as connection, gzip.open(os.fdopen(descriptor, "wb"), "wt", encoding="utf-8") as out:
+    os.fchmod(descriptor, 0o600)  # also when the file was there before, with other rights
+    with db.engine.connect() as plain, gzip.open(os.fdopen(descriptor, "wb"), "wt", encoding="utf-8") as out:
+        connection = _snapshot(plain)
         header = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema": schema_revision(connection)}
         out.write(json.dumps(header) + "\n")
         for table in tables():
@@ -99,20 +112,24 @@ def check_empty(connection) -> None:
             raise BackupError(f"The database is not empty (table {table.name!r} has rows): restore into an empty one.")
 
 
-def _deferred_columns(table: sa.Table) -> set[str]:
+def _deferred_columns(name: str) -> set[str]:
     """Columns that point at a table restored later (a foreign key created with use_alter)."""
-    return {fk.parent.name for fk in table.foreign_keys if fk.constraint.use_alter}
+    table = db.metadata.tables.get(name)
+    return {fk.parent.name for fk in table.foreign_keys if fk.constraint.use_alter} if table is not None else set()
 
 
 def restore(path: Path) -> dict[str, int]:
     """Insert the backup's rows into the (empty) tables; the row count per table. The caller
-    has migrated the schema to the backup's revision and commits nothing: this is one
+    has migrated the schema to the backup's revision; the tables are read from the database
+    as they are at that revision (not as the models are now), and the rows go in as one
     transaction."""
-    by_name = {table.name: table for table in tables()}
     counts: dict[str, int] = {}
     later: list[tuple[sa.Table, dict]] = []
     with db.engine.begin() as connection, gzip.open(path, "rt", encoding="utf-8") as source:
         check_empty(connection)
+        schema = sa.MetaData()
+        schema.reflect(bind=connection)
+        by_name = dict(schema.tables)
         source.readline()
         table, columns, batch, deferred = None, [], [], set()
 
@@ -128,8 +145,11 @@ def restore(path: Path) -> dict[str, int]:
                 table = by_name.get(item["table"])
                 if table is None:
                     raise BackupError(f"The backup has a table this minequiz does not know: {item['table']!r}.")
+                unknown = [name for name in item["columns"] if name not in table.columns]
+                if unknown:
+                    raise BackupError(f"The backup's table {table.name!r} has columns this schema has not: {unknown}.")
                 columns = [table.columns[name] for name in item["columns"]]
-                deferred = _deferred_columns(table)
+                deferred = _deferred_columns(table.name)
                 counts[table.name] = 0
                 continue
             row = {column.name: _decode(column, value) for column, value in zip(columns, item, strict=True)}
@@ -148,7 +168,7 @@ def restore(path: Path) -> dict[str, int]:
                 target.update().where(condition).values({k: v for k, v in values.items() if k not in keys})
             )
         if connection.dialect.name == "postgresql":
-            _reset_sequences(connection)
+            _reset_sequences(connection, schema.tables.values())
     return counts
 
 
@@ -156,9 +176,9 @@ def _key(table: sa.Table, row: dict) -> dict:
     return {column.name: row[column.name] for column in table.primary_key.columns}
 
 
-def _reset_sequences(connection) -> None:
+def _reset_sequences(connection, restored) -> None:
     """After rows came with their ids, PostgreSQL's id counters go on after the largest."""
-    for table in tables():
+    for table in restored:
         key = list(table.primary_key.columns)
         if len(key) != 1 or not isinstance(key[0].type, sa.Integer):
             continue

@@ -15,6 +15,7 @@ made once per version.
 """
 
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -97,8 +98,9 @@ class _Store:
     """This process's copies: the safety messages for one counter value, and versions."""
 
     def __init__(self):
-        self.messages_stamp = None
-        self.messages: dict[int, MessageView] = {}
+        # (counters, messages), replaced as one value so a thread never pairs new
+        # counters with old texts.
+        self.messages: tuple[object, dict[int, MessageView]] = (None, {})
         self.versions: OrderedDict[int, tuple[object, VersionView]] = OrderedDict()
 
 
@@ -147,11 +149,12 @@ def stamp() -> str:
 def messages() -> dict[int, MessageView]:
     stamp = _messages_stamp()
     store = _store()
-    if store.messages_stamp != stamp:
+    kept_stamp, kept = store.messages
+    if kept_stamp != stamp:
         rows = db.session.scalars(sa.select(SafetyMessage).order_by(SafetyMessage.number))
-        store.messages = {m.id: MessageView(m.id, m.key, m.number, _texts(m.texts, "title", "text")) for m in rows}
-        store.messages_stamp = stamp
-    return store.messages
+        kept = {m.id: MessageView(m.id, m.key, m.number, _texts(m.texts, "title", "text")) for m in rows}
+        store.messages = (stamp, kept)
+    return kept
 
 
 def _build(version: LessonVersion, known: dict[int, MessageView]) -> VersionView:
@@ -186,7 +189,8 @@ def version(version_id: int) -> VersionView | None:
     store = _store()
     kept = store.versions.get(version_id)
     if kept is not None and kept[0] is known:
-        store.versions.move_to_end(version_id)
+        with suppress(KeyError):  # another thread just let it go; the copy is still valid
+            store.versions.move_to_end(version_id)
         return kept[1]
     found = db.session.scalar(
         sa.select(LessonVersion)
@@ -200,8 +204,9 @@ def version(version_id: int) -> VersionView | None:
         return None
     view = _build(found, known)
     store.versions[version_id] = (known, view)
-    while len(store.versions) > VERSIONS_KEPT:
-        store.versions.popitem(last=False)
+    with suppress(KeyError):  # another thread may be trimming too
+        while len(store.versions) > VERSIONS_KEPT:
+            store.versions.popitem(last=False)
     return view
 
 

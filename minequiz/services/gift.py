@@ -315,9 +315,9 @@ class _Answer:
     feedback: str
 
 
-def import_gift(text: str, language: str) -> GiftImport:
+def import_gift(text: str, language: str, limit: int | None = None) -> GiftImport:
     """The single, multiple and true/false questions of a GIFT file, as lesson-document
-    questions with texts for `language` only."""
+    questions with texts for `language` only; reading stops after `limit` questions."""
     result = GiftImport()
     for number, line in enumerate(_lines(text), start=1):
         if line.strip().startswith(LANGUAGE_MARK):
@@ -326,6 +326,8 @@ def import_gift(text: str, language: str) -> GiftImport:
             result.categories.append((number, line.strip().removeprefix(CATEGORY).strip()))
     taken: set[str] = set()
     for ordinal, block in enumerate(_blocks(text), start=1):
+        if limit is not None and len(result.questions) >= limit:
+            break
         notes: list[str] = []
         try:
             question, title = _read_question(block, language, notes)

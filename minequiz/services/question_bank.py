@@ -242,7 +242,8 @@ def _looks_like(result: gift.GiftImport, document: dict, language: str, language
 def merge_file(lesson: Lesson, text: str, language: str) -> tuple[dict, GiftReport]:
     """The lesson's draft with a GIFT file in `language` merged in, and what changed; the
     caller saves it if anything did. GiftRefused lists every problem with its line."""
-    result = gift.import_gift(text, language)
+    # One question more than a lesson may have is enough to say the file has too many.
+    result = gift.import_gift(text, language, limit=MAX_QUESTIONS + 1)
     problems = _problems(result, lesson, language)
     document = copy.deepcopy(studio.working_document(lesson))
     other = None if problems else _looks_like(result, document, language, studio.languages())

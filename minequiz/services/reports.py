@@ -5,12 +5,13 @@ are misunderstood, item statistics, progress over time and group aggregates.
 class size; the functions after it compute from that data only.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
 from ..extensions import db
-from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage
+from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage, User
 from . import catalogue
 from .accounts import PROFILE_CHOICES
 from .content import published_lessons
@@ -67,22 +68,23 @@ class ClassData:
 
 
 def class_stamp(classroom: Classroom) -> tuple:
-    """Changes whenever anything a class report shows may have: an attempt, a student
-    joining or leaving, a renamed class, published content (a report is cached by this)."""
+    """Changes whenever anything a class report shows may have: an attempt (their count,
+    largest id and sum of ids, so a deleted and a new attempt do not cancel out), a student
+    joining, leaving or with another profile, a renamed class, published content. A report
+    is cached by this."""
     attempts = (
-        db.select(db.func.count(Attempt.id), db.func.max(Attempt.id))
+        db.select(db.func.count(Attempt.id), db.func.max(Attempt.id), db.func.sum(Attempt.id))
         .join(Membership, Membership.user_id == Attempt.user_id)
         .where(Membership.classroom_id == classroom.id)
     )
-    members = db.select(db.func.count(Membership.id), db.func.max(Membership.id)).where(
-        Membership.classroom_id == classroom.id
+    members = (
+        db.select(Membership.id, Membership.display_name, User.id, User.age_group, User.gender, User.disability)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.classroom_id == classroom.id)
+        .order_by(Membership.id)
     )
-    return (
-        *db.session.execute(attempts).one(),
-        *db.session.execute(members).one(),
-        classroom.name,
-        catalogue.stamp(),
-    )
+    people = hashlib.sha256(repr(db.session.execute(members).all()).encode()).hexdigest()
+    return (*db.session.execute(attempts).one(), people, classroom.name, catalogue.stamp())
 
 
 def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> ClassData:

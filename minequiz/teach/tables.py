@@ -209,7 +209,8 @@ def items_table(rows, language: str) -> Table:
         note = _("Few answers: read with care") if row.stats.small_sample else ""
         table.rows.append(
             [
-                ("text", lesson_title(row.lesson, language)),
+                # The version answered: the lesson may have been unpublished since.
+                ("text", localized(row.version.texts, language).title),
                 ("count", row.version.number),
                 ("text", localized(row.question.texts, language).prompt),
                 ("percent", row.stats.facility),

@@ -51,6 +51,14 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+def log_in(page, base: str, username: str, lang: str = "en") -> None:
+    """Log in on the staff form with the test password."""
+    page.goto(f"{base}/{lang}/login")
+    page.fill("#username", username)
+    page.fill("#password", "correct horse battery")
+    page.click(("text=Log in" if lang == "en" else "text=Logg inn") + " >> nth=-1")
+
+
 @pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

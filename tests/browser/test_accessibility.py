@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.factories import lesson_slugs, make_staff
 
 pytestmark = pytest.mark.browser
@@ -13,13 +13,6 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # 200 % zoom of a 1280 px window: the page lays out in 640 CSS pixels.
 ZOOMED = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/en/login")
-    page.fill("#username", username)
-    page.fill("#password", "correct horse battery")
-    page.click("text=Log in >> nth=-1")
 
 
 def audit(page) -> list[str]:

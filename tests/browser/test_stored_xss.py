@@ -8,7 +8,8 @@ import pytest
 
 from minequiz.extensions import db
 from minequiz.models import Lesson
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, log_in
+from tests.browser.test_studio_journey import answer_everything
 from tests.factories import csrf_of, log_in_staff, make_staff
 
 pytestmark = pytest.mark.browser
@@ -98,13 +99,7 @@ def test_payloads_in_every_field_never_run(browser, live_server, app):
         check(f"/{lang}/lessons/xss")
         assert "<script>alert(2)</script>" in page.inner_text("h1")  # shown as text, not run
         check(f"/{lang}/lessons/xss/quiz")
-    for fieldset in page.locator("fieldset.question").all():
-        selects = fieldset.locator("select")
-        if selects.count():
-            for index in range(selects.count()):
-                selects.nth(index).select_option(str(index + 1))
-        else:
-            fieldset.locator("input").first.check()
+    answer_everything(page)
     page.click("button[type=submit] >> nth=-1")
     result = page.url.removeprefix(live_server)
     assert "/attempts/" in result
@@ -112,10 +107,7 @@ def test_payloads_in_every_field_never_run(browser, live_server, app):
     check("/en/progress")
     page.click("text=Log out")
 
-    page.goto(live_server + "/en/login")
-    page.fill("#username", "tina")
-    page.fill("#password", "correct horse battery")
-    page.click("text=Log in >> nth=-1")
+    log_in(page, live_server, "tina")
     class_path = class_url.removeprefix("http://localhost")
     for suffix in ("", "/report", "/items"):
         check(class_path + suffix)
@@ -126,10 +118,7 @@ def test_payloads_in_every_field_never_run(browser, live_server, app):
     check("/en/teach/")
     page.click("text=Log out")
 
-    page.goto(live_server + "/en/login")
-    page.fill("#username", "edna")
-    page.fill("#password", "correct horse battery")
-    page.click("text=Log in >> nth=-1")
+    log_in(page, live_server, "edna")
     check("/en/studio/")
     with app.app_context():
         lesson_id = db.session.scalar(db.select(Lesson.id).where(Lesson.slug == "xss"))

@@ -1,7 +1,7 @@
 """An editor changes a question and publishes; a student gets the new wording, and an
 attempt made before still shows the old one."""
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 
 def answer_everything(page) -> None:
@@ -28,10 +28,7 @@ def test_editor_publishes_a_new_wording_and_old_results_keep_the_old(browser, li
     assert "/attempts/" in old_result
 
     editor = browser.new_context(viewport=DESKTOP, locale="nb-NO").new_page()
-    editor.goto(live_server + "/nb/login")
-    editor.fill("#username", "edna")
-    editor.fill("#password", "correct horse battery")
-    editor.click("text=Logg inn >> nth=-1")
+    log_in(editor, live_server, "edna", "nb")
     assert editor.url.endswith("/nb/studio/")
     screenshot(editor, "studio-index-nb")
     editor.click("text=Slik ser miner og eksplosive krigsrester ut")
@@ -75,10 +72,7 @@ def test_editor_brings_questions_from_moodle_in_norwegian(browser, live_server, 
         encoding="utf-8",
     )
     editor = browser.new_context(viewport=PHONE, locale="nb-NO").new_page()
-    editor.goto(live_server + "/nb/login")
-    editor.fill("#username", "edna")
-    editor.fill("#password", "correct horse battery")
-    editor.click("text=Logg inn >> nth=-1")
+    log_in(editor, live_server, "edna", "nb")
     editor.click("text=Hvis du finner noe")
     with editor.expect_download() as download:
         editor.click("text=Spørsmål på norsk bokmål (GIFT)")

@@ -111,3 +111,36 @@ def test_restore_into_a_brand_new_database_migrates_it_first(app, runner, new_da
     assert result.exit_code == 0, result.output
     assert migrated.test_client().get("/en/lessons/what-they-look-like").status_code == 200
     close(migrated)
+
+
+def test_a_backup_is_one_state_of_the_data_even_while_a_quiz_arrives(app, runner, new_database, tmp_path):
+    from sqlalchemy import event
+
+    from minequiz.models import Attempt
+    from tests.factories import lesson_slugs, open_quiz, submit
+
+    student = app.test_client()
+    slug = lesson_slugs(app)[0]
+    assert submit(student, open_quiz(student, app, slug)).status_code == 303
+    sheet = open_quiz(student, app, slug)
+    sent = []
+
+    def quiz_arrives_mid_backup(connection, cursor, statement, *args):
+        if "FROM response" in statement and not sent:
+            sent.append(submit(student, sheet).status_code)  # another connection, committed now
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", quiz_arrives_mid_backup)
+    try:
+        backup = tmp_path / "live.gz"
+        assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    finally:
+        event.remove(engine, "before_cursor_execute", quiz_arrives_mid_backup)
+    assert sent == [303]
+    restored = make_app(new_database("restored"))
+    result = restored.test_cli_runner().invoke(args=["backup", "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    with restored.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 1
+    close(restored)

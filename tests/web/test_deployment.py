@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 
 from tests.conftest import make_app
@@ -34,6 +33,13 @@ def test_every_request_is_one_log_line_with_its_timing(client, caplog):
     assert lines[1].startswith("GET /nb/no-such-page 404 ")
 
 
+def test_an_address_cannot_write_a_log_line_of_its_own(client, caplog):
+    with caplog.at_level(logging.INFO, logger="minequiz.requests"):
+        client.get("/nb/x%0AGET%20/forged%20200")
+    [line] = [record.getMessage() for record in caplog.records if record.name == "minequiz.requests"]
+    assert "\n" not in line and line.startswith("GET /nb/x\\x0aGET /forged 200 404 ")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -48,16 +54,19 @@ def test_gunicorn_serves_the_app_with_two_workers(app, tmp_path):
     log_file = tmp_path / "gunicorn.log"
     server = subprocess.Popen(gunicorn, env=env, stderr=log_file.open("w"))
     try:
-        for _ in range(100):
+        # A worker on a busy machine may take seconds to import the app: the socket
+        # accepts at once, the answer comes when the worker is ready.
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=15) as response:
                     assert response.status == 200
                     break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        else:
-            raise AssertionError("gunicorn did not answer")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/nb/lessons/what-they-look-like", timeout=5) as page:
+            except OSError:  # refused, reset or timed out while the workers boot
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("gunicorn did not answer") from None
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/nb/lessons/what-they-look-like", timeout=15) as page:
             assert "Slik ser miner" in page.read().decode()
     finally:
         server.terminate()

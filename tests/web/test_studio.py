@@ -368,6 +368,10 @@ def test_unpublish_and_archive_keep_attempts(app, editor):
 
 
 def test_a_safety_message_is_edited_in_both_languages(app, editor):
+    student = app.test_client()
+    lessons = student.get("/en/").get_data(as_text=True)
+    slug = re.search(r'href="/en/lessons/([a-z0-9-]+)"', lessons).group(1)
+    assert "New text." not in student.get(f"/en/lessons/{slug}").get_data(as_text=True)  # now cached
     page = editor.get("/en/studio/messages/1").get_data(as_text=True)
     data = {
         "csrf_token": TOKEN.search(page).group(1),
@@ -383,6 +387,9 @@ def test_a_safety_message_is_edited_in_both_languages(app, editor):
     data["text_en"] = "New text."
     assert editor.post("/en/studio/messages/1", data=data).status_code == 303
     assert editor.post("/en/studio/messages/1", data=data).status_code == 409  # an old form: a conflict
+    # Learners see it at once, on pages rendered (and kept) before the change too.
+    assert "New text." in student.get(f"/en/lessons/{slug}").get_data(as_text=True)
+    assert "Recognise the danger" in student.get("/en/progress").get_data(as_text=True)
 
 
 def test_json_export_import_into_an_empty_database_export_again_is_the_same(app, editor, new_database):

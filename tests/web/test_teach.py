@@ -322,3 +322,35 @@ def test_a_teacher_sees_the_name_a_student_has_in_their_own_class(app, teacher, 
     page = teacher.get(f"/en/attempts/{attempt_id}").get_data(as_text=True)
     assert "The result of Ali, as they saw it." in page
     assert "Alibaba" not in page
+
+
+@pytest.mark.parametrize("page", ["", "/report", "/items", "/overview.csv", "/items.csv", "/messages.csv"])
+def test_class_pages_work_after_a_lesson_with_answers_is_unpublished(app, teacher, page):
+    from minequiz.models import Lesson
+
+    with app.app_context():
+        teacher_id = db.session.scalar(db.select(User.id).where(User.username == "tina"))
+    class_id = seed_class(app, teacher_id, students=6, attempts_each=6)
+    with app.app_context():
+        db.session.scalar(db.select(Lesson).order_by(Lesson.position)).published_version_id = None
+        db.session.commit()
+    assert teacher.get(f"/en/teach/classes/{class_id}{page}").status_code == 200
+
+
+def test_a_kept_class_report_changes_with_a_new_attempt_and_a_new_profile(app, teacher):
+    from tests.factories import create_class, join, lesson_slugs, open_quiz, submit
+
+    class_id, code = create_class(teacher)
+    other_id, other_code = create_class(teacher, "Class 6A")
+    students = [app.test_client() for _ in range(6)]
+    for number, student in enumerate(students):
+        assert join(student, code, f"Student {number}", age_group="12-17").status_code == 303
+    before = teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True)
+    assert teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True) == before
+    slug = lesson_slugs(app)[0]
+    submit(students[0], open_quiz(students[0], app, slug))
+    after_attempt = teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True)
+    assert after_attempt != before
+    # A student of this class joins another class and gives another age group there.
+    assert join(students[1], other_code, "Student 1", age_group="18-59").status_code == 303
+    assert teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True) != after_attempt
