@@ -32,17 +32,26 @@ def header_key() -> str:
     return _key("header", select_locale(), request.path, reader)
 
 
-def render_page(key: tuple, template: str, build: Callable[[], dict]) -> str:
+def render_page(key: tuple, template: str, build: Callable[[], dict], holes: dict[str, str] | None = None) -> str:
     """A page rendered once for `key` (everything the page shows besides its address, its
     language and its header), then served from the cache. `build` makes the template's
-    context, so the work behind a page is done only when it is rendered."""
+    context, so the work behind a page is done only when it is rendered.
+
+    `holes` are values the page shows that are new on every request (a form's tokens):
+    the page is kept with those of the request that rendered it, and every later request
+    gets its own in their place. Each must be a random text found nowhere else on the page."""
+    holes = holes or {}
     if not cacheable():
         return render_template(template, **build())
     name = _key("page", template, g.lang, request.path, header_key(), *key)
-    html = cache.get(name)
-    if html is None:
+    kept = cache.get(name)
+    if kept is None:
         html = render_template(template, **build())
-        cache.set(name, html)
+        cache.set(name, (html, holes))
+        return html
+    html, kept_holes = kept
+    for hole, value in kept_holes.items():
+        html = html.replace(value, holes[hole])
     return html
 
 

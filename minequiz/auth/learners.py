@@ -3,6 +3,7 @@ year-long signed cookie, created at their first attempt."""
 
 from flask import Flask, g, session
 from flask_login import current_user, login_user
+from sqlalchemy.orm import undefer_group
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -16,7 +17,7 @@ def init_app(app: Flask) -> None:
         user_id, _, token = cookie_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id), options=[undefer_group("attempt_stamp")])
         if user is None or not token or user.session_token != token or not user.active:
             return None
         return user
@@ -24,6 +25,13 @@ def init_app(app: Flask) -> None:
 
 def current_learner_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
+
+
+def attempts_stamp() -> tuple[int, int] | None:
+    """Changes whenever the current learner's attempts do (loaded with the user)."""
+    if not current_user.is_authenticated:
+        return None
+    return (current_user.attempt_count, current_user.attempt_id_sum)
 
 
 def current_user_or_none() -> User | None:

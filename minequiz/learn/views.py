@@ -3,9 +3,10 @@
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.learners import current_learner_id, ensure_learner
+from ..auth.learners import attempts_stamp, current_learner_id, ensure_learner
 from ..caching import keep_for_back_button
 from ..errors import fail
 from ..extensions import db
@@ -32,39 +33,41 @@ def version_or_404(slug: str):
 @bp.get("/")
 def index():
     lessons = content.published_lessons()
-    rows = progress.lesson_progress(lessons, progress.learner_attempts(current_learner_id()), mastery())
-    return render_page((progress.rows_key(rows),), "learn/index.html", lambda: {"rows": rows})
+    return render_page(
+        (catalogue.stamp(), attempts_stamp()),
+        "learn/index.html",
+        lambda: {"rows": progress.lesson_progress(lessons, progress.learner_attempts(current_learner_id()), mastery())},
+    )
 
 
 @bp.get("/lessons/<slug>")
 def lesson(slug: str):
     version = version_or_404(slug)
-    attempted = attempts.has_attempted(current_learner_id(), version.lesson_id)
     return render_page(
-        (version.id, catalogue.stamp(), attempted),
+        (version.id, catalogue.stamp(), attempts_stamp()),
         "learn/lesson.html",
         lambda: {
             "version": version,
             "text": localized(version.texts),
             "body": content.render_markdown(localized(version.texts).body),
-            "attempted": attempted,
+            "attempted": attempts.has_attempted(current_learner_id(), version.lesson_id),
         },
     )
 
 
-def render_quiz(version, form, kind: str, status: int = 200, notice: str | None = None):
-    return (
-        render_template(
-            "learn/quiz.html",
-            version=version,
-            text=localized(version.texts),
-            form=form,
-            kind=kind,
-            notice=notice,
-            display_order=content.display_order,
-        ),
-        status,
-    )
+def quiz_context(version, form, kind: str, notice: str | None = None) -> dict:
+    return {
+        "version": version,
+        "text": localized(version.texts),
+        "form": form,
+        "kind": kind,
+        "notice": notice,
+        "display_order": content.display_order,
+    }
+
+
+def render_quiz(version, form, kind: str, status: int, notice: str | None = None):
+    return render_template("learn/quiz.html", **quiz_context(version, form, kind, notice)), status
 
 
 @bp.get("/lessons/<slug>/quiz")
@@ -72,15 +75,22 @@ def quiz(slug: str):
     version = version_or_404(slug)
     wants_pretest = request.args.get("kind") == "pre"
     kind = attempts.quiz_kind(current_learner_id(), version.lesson_id, wants_pretest)
-    form = build_quiz_form(version, g.lang)
-    form.ticket.data = attempts.issue_ticket(current_app.secret_key, version.id, kind)
+    ticket = attempts.issue_ticket(current_app.secret_key, version.id, kind)
     notice = (
         _("You have taken this quiz before, so this is not a test before reading.")
         if wants_pretest and kind != "pre"
         else None
     )
-    body, status = render_quiz(version, form, kind, notice=notice)
-    return keep_for_back_button(make_response(body, status))
+
+    def build() -> dict:
+        form = build_quiz_form(version, g.lang)
+        form.ticket.data = ticket
+        return quiz_context(version, form, kind, notice)
+
+    # The page is the same for every learner but for its two one-time tokens.
+    holes = {"csrf": generate_csrf(), "ticket": ticket}
+    body = render_page((version.id, catalogue.stamp(), kind, notice), "learn/quiz.html", build, holes)
+    return keep_for_back_button(make_response(body))
 
 
 @bp.post("/lessons/<slug>/quiz")
@@ -112,6 +122,7 @@ def submit_quiz(slug: str):
 
     try:
         attempt = attempts.record_attempt(ensure_learner(), version, ticket, form.answers(), g.lang)
+        attempt_id = attempt.id  # read before the commit expires it, which would cost a query
         db.session.commit()
     except IntegrityError:
         # The same form was sent twice and the other post was stored first.
@@ -122,7 +133,7 @@ def submit_quiz(slug: str):
         if existing is None:
             raise
         return already_submitted(existing)
-    return redirect(url_for("learn.attempt", attempt_id=attempt.id), code=303)
+    return redirect(url_for("learn.attempt", attempt_id=attempt_id), code=303)
 
 
 def already_submitted(existing: Attempt):
@@ -160,13 +171,13 @@ def attempt(attempt_id: int):
 @bp.get("/progress")
 def my_progress():
     lessons = content.published_lessons()
-    history = progress.learner_attempts(current_learner_id())
-    return render_page(
-        (catalogue.stamp(), progress.history_key(history)),
-        "learn/progress.html",
-        lambda: {
+
+    def build() -> dict:
+        history = progress.learner_attempts(current_learner_id())
+        return {
             "rows": progress.lesson_progress(lessons, history, mastery()),
             "messages": progress.message_progress(history),
             "history": list(reversed(history)),
-        },
-    )
+        }
+
+    return render_page((catalogue.stamp(), attempts_stamp()), "learn/progress.html", build)

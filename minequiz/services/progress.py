@@ -1,6 +1,5 @@
 """A learner's progress: per lesson and per safety message, from their attempts."""
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,19 +131,6 @@ def lesson_progress(lessons: list, attempts: list, mastery: int) -> list[LessonP
         if row is not None:
             row.attempts.append(attempt)
     return list(rows.values())
-
-
-def history_key(attempts: list[AttemptRow]) -> str:
-    """The learner's attempts as a short cache key (attempts never change once stored)."""
-    return hashlib.sha256(",".join(str(a.id) for a in attempts).encode()).hexdigest()[:32]
-
-
-def rows_key(rows: list[LessonProgress]) -> str:
-    """Everything the lesson list shows of the learner's progress, as a cache key."""
-    return ";".join(
-        f"{row.lesson.id}:{row.lesson.published_version_id}:{len(row.attempts)}:{row.best}:{row.mastered}"
-        for row in rows
-    )
 
 
 def message_progress(attempts: list[AttemptRow]) -> list[MessageProgress]:

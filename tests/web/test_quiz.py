@@ -159,6 +159,21 @@ def test_csrf_token_of_another_session_is_refused(app, slug):
     assert count_rows(app) == (0, 0)
 
 
+def test_a_quiz_page_served_again_carries_its_own_tokens(app, slug):
+    """The page is kept once rendered; every learner still gets a ticket and a form token
+    of their own, and each sheet counts once."""
+    first, second = app.test_client(), app.test_client()
+    sheets = [open_quiz(first, app, slug), open_quiz(first, app, slug), open_quiz(second, app, slug)]
+    assert len({sheet.ticket for sheet in sheets}) == 3
+    assert sheets[2].csrf_token != sheets[0].csrf_token
+    pages = [first.get(f"/en/lessons/{slug}/quiz").get_data(as_text=True) for _ in range(2)]
+    assert HIDDEN.sub("", pages[0]) == HIDDEN.sub("", pages[1]) and pages[0] != pages[1]
+    assert [
+        submit(client, sheet).status_code for client, sheet in zip((first, first, second), sheets, strict=True)
+    ] == [303] * 3
+    assert count_rows(app)[0] == 3
+
+
 def test_double_submit_stores_exactly_one_attempt(client, app, slug):
     sheet = open_quiz(client, app, slug, lang="nb")
     first = submit(client, sheet, lang="nb")
