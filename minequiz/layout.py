@@ -28,7 +28,12 @@ def cacheable() -> bool:
 def header_key() -> str:
     """Everything the page header shows: address, language, and who is reading."""
     user = current_user
-    reader = [user.id, user.role, user.has_credentials, user.display_name] if user.is_authenticated else None
+    # created_at tells a new account from a deleted one whose id SQLite gave out again.
+    reader = (
+        [user.id, user.created_at, user.role, user.has_credentials, user.display_name]
+        if user.is_authenticated
+        else None
+    )
     return _key("header", select_locale(), request.path, reader)
 
 
@@ -59,12 +64,13 @@ def cache_prefix(app: Flask) -> str:
     """A prefix naming this database, release and the settings pages show, so a shared
     cache store never serves a page of another instance, an older release or a restored
     database's previous life (a restore also empties the cache)."""
-    files = [Path(app.root_path, "templates"), Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])]
+    # The code too: what an entry holds, and how a page is made, may change with it.
+    files = [Path(app.root_path), Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])]
     release = sorted(
         (str(path), path.stat().st_size, path.stat().st_mtime_ns)
         for folder in files
         for path in folder.rglob("*")
-        if path.suffix in (".html", ".mo")
+        if path.suffix in (".py", ".html", ".mo")
     )
     settings = [app.config[name] for name in ("SQLALCHEMY_DATABASE_URI", "MASTERY_PERCENT", "BABEL_DEFAULT_TIMEZONE")]
     return "mq-" + _key(release, settings, sorted(app.config["LANGUAGES"]))[:16] + "-"

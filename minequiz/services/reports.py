@@ -78,7 +78,16 @@ def class_stamp(classroom: Classroom) -> tuple:
         .where(Membership.classroom_id == classroom.id)
     )
     members = (
-        db.select(Membership.id, Membership.display_name, User.id, User.age_group, User.gender, User.disability)
+        db.select(
+            Membership.id,
+            Membership.joined_at,
+            Membership.display_name,
+            User.id,
+            User.created_at,  # a new student, even where SQLite gave out a deleted one's id again
+            User.age_group,
+            User.gender,
+            User.disability,
+        )
         .join(User, User.id == Membership.user_id)
         .where(Membership.classroom_id == classroom.id)
         .order_by(Membership.id)

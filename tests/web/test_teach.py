@@ -354,3 +354,38 @@ def test_a_kept_class_report_changes_with_a_new_attempt_and_a_new_profile(app, t
     # A student of this class joins another class and gives another age group there.
     assert join(students[1], other_code, "Student 1", age_group="18-59").status_code == 303
     assert teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True) != after_attempt
+
+
+def test_a_student_deleted_and_a_new_one_with_the_same_ids_see_their_own_pages(app, teacher):
+    """SQLite gives the ids of the newest rows out again once they are deleted: a new student
+    who gets a deleted one's user and attempt ids must not be served that one's pages."""
+    from tests.factories import open_quiz, submit, wrong_answers
+
+    class_id, code = create_class(teacher)
+    slug = lesson_slugs(app)[0]
+    report = f"/en/teach/classes/{class_id}/report"
+    first = app.test_client()
+    assert join(first, code, "Ali", "1234").status_code == 303
+    sheet = open_quiz(first, app, slug)
+    submit(first, sheet, answers=wrong_answers(sheet.version))
+    kept = {path: first.get(path).get_data(as_text=True) for path in ("/en/", "/en/progress")}
+    kept_report = teacher.get(report).get_data(as_text=True)
+    with app.app_context():
+        old_ids = db.session.execute(db.select(User.id, Attempt.id).join(Attempt, Attempt.user_id == User.id)).one()
+        membership_id = db.session.scalar(db.select(Membership.id).where(Membership.classroom_id == class_id))
+    delete = f"/en/teach/classes/{class_id}/students/{membership_id}/delete"
+    deleted = teacher.post(delete, data={"csrf_token": csrf_of(teacher, delete)})
+    teacher.get(deleted.headers["Location"])  # shows the flashed message, as a browser would
+
+    second = app.test_client()
+    assert join(second, code, "Ali", "9999").status_code == 303
+    submit(second, open_quiz(second, app, slug))  # every answer right this time
+    with app.app_context():
+        new_ids = db.session.execute(db.select(User.id, Attempt.id).join(Attempt, Attempt.user_id == User.id)).one()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert tuple(new_ids) == tuple(old_ids)  # the case this test is about
+    for path, old in kept.items():
+        page = second.get(path).get_data(as_text=True)
+        figures = re.findall(r"(?<![\d.])\d+%", page)
+        assert page != old and "100%" in figures and "0%" not in figures
+    assert teacher.get(report).get_data(as_text=True) != kept_report
