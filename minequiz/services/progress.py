@@ -31,7 +31,7 @@ class LessonProgress:
     """One learner and one lesson. Figures are computed once, after all attempts are in."""
 
     lesson: catalogue.LessonView
-    attempts: list = field(default_factory=list)  # AttemptRow, or reports.AttemptFact
+    attempts: list["AttemptRow"] = field(default_factory=list)
     mastery_percent: int = 80
 
     @computed_once
@@ -78,9 +78,11 @@ class MessageProgress:
 
 @dataclass(frozen=True)
 class AttemptRow:
-    """What a progress page shows of an attempt; its version comes from the catalogue."""
+    """What progress pages and class reports show of an attempt, read as plain columns
+    (thousands at a time for a report); its version comes from the catalogue."""
 
     id: int
+    user_id: int
     version_id: int
     lesson_id: int
     kind: str
@@ -89,7 +91,7 @@ class AttemptRow:
     max_score: int
     submitted_at: datetime
 
-    @property
+    @computed_once
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
@@ -98,22 +100,27 @@ class AttemptRow:
         return catalogue.version(self.version_id)
 
 
-# Built once: asked on every lesson list and progress page.
-_ATTEMPTS = (
-    sa.select(
-        Attempt.id,
-        Attempt.version_id,
-        LessonVersion.lesson_id,
-        Attempt.kind,
-        Attempt.locale,
-        Attempt.score,
-        Attempt.max_score,
-        Attempt.submitted_at,
+def select_attempt_rows() -> sa.Select:
+    """The columns of AttemptRow, oldest attempt first; the caller says whose."""
+    return (
+        sa.select(
+            Attempt.id,
+            Attempt.user_id,
+            Attempt.version_id,
+            LessonVersion.lesson_id,
+            Attempt.kind,
+            Attempt.locale,
+            Attempt.score,
+            Attempt.max_score,
+            Attempt.submitted_at,
+        )
+        .join(LessonVersion, Attempt.version_id == LessonVersion.id)
+        .order_by(Attempt.submitted_at, Attempt.id)
     )
-    .join(LessonVersion, Attempt.version_id == LessonVersion.id)
-    .where(Attempt.user_id == sa.bindparam("user_id"))
-    .order_by(Attempt.submitted_at, Attempt.id)
-)
+
+
+# Built once: asked on every lesson list and progress page.
+_ATTEMPTS = select_attempt_rows().where(Attempt.user_id == sa.bindparam("user_id"))
 
 
 def learner_attempts(user_id: int | None) -> list[AttemptRow]:

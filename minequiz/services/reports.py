@@ -8,36 +8,18 @@ class size; the functions after it compute from that data only.
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, tzinfo
 
 from ..extensions import db
 from ..models import Attempt, Classroom, Lesson, LessonVersion, Membership, Question, Response, SafetyMessage, User
 from . import catalogue
 from .accounts import PROFILE_CHOICES
 from .content import published_lessons
-from .progress import LessonProgress, computed_once, lesson_progress
+from .progress import AttemptRow, LessonProgress, computed_once, lesson_progress, select_attempt_rows
 from .statistics import ItemStatistics, item_statistics, mean
 
 MIN_GROUP = 5
 PROFILE_FIELDS = ("age_group", "gender", "disability")
-
-
-@dataclass(frozen=True)
-class AttemptFact:
-    """What reports need of an attempt, read as plain columns (thousands at a time)."""
-
-    id: int
-    user_id: int
-    version_id: int
-    lesson_id: int
-    kind: str
-    score: float
-    max_score: int
-    submitted_at: datetime
-
-    @computed_once
-    def percent(self) -> float:
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
 @dataclass
@@ -59,7 +41,7 @@ class ClassData:
     classroom: Classroom
     lessons: list[Lesson]
     students: list[StudentRow]
-    attempts: list[AttemptFact]
+    attempts: list[AttemptRow]
     versions: dict[int, LessonVersion]
     marks: dict[int, dict[int, float]]  # attempt id → question id → mark
     questions: dict[int, Question]
@@ -108,22 +90,7 @@ def load_class(classroom: Classroom, mastery: int, with_marks: bool = True) -> C
     member_ids = db.select(Membership.user_id).where(Membership.classroom_id == classroom.id)
     lessons = published_lessons()
     attempts = [
-        AttemptFact(*row)
-        for row in db.session.execute(
-            db.select(
-                Attempt.id,
-                Attempt.user_id,
-                Attempt.version_id,
-                LessonVersion.lesson_id,
-                Attempt.kind,
-                Attempt.score,
-                Attempt.max_score,
-                Attempt.submitted_at,
-            )
-            .join(LessonVersion, Attempt.version_id == LessonVersion.id)
-            .where(Attempt.user_id.in_(member_ids))
-            .order_by(Attempt.submitted_at, Attempt.id)
-        )
+        AttemptRow(*row) for row in db.session.execute(select_attempt_rows().where(Attempt.user_id.in_(member_ids)))
     ]
     versions = {
         v.id: v
@@ -252,9 +219,9 @@ class MessageShare:
         return 100.0 * sum(self.marks) / len(self.marks) if self.marks else None
 
 
-def latest_attempts(attempts: list[AttemptFact]) -> list[AttemptFact]:
+def latest_attempts(attempts: list[AttemptRow]) -> list[AttemptRow]:
     """The latest attempt of each learner at each lesson."""
-    latest: dict[tuple[int, int], AttemptFact] = {}
+    latest: dict[tuple[int, int], AttemptRow] = {}
     for attempt in attempts:
         latest[(attempt.user_id, attempt.lesson_id)] = attempt
     return list(latest.values())
@@ -284,10 +251,10 @@ class ItemRow:
 def item_rows(data: ClassData) -> list[ItemRow]:
     """Facility and discrimination of every question, over each learner's first attempt at
     its lesson, per lesson version (a new version starts new statistics)."""
-    first: dict[tuple[int, int], AttemptFact] = {}
+    first: dict[tuple[int, int], AttemptRow] = {}
     for attempt in data.attempts:
         first.setdefault((attempt.user_id, attempt.lesson_id), attempt)
-    by_version: dict[int, list[AttemptFact]] = defaultdict(list)
+    by_version: dict[int, list[AttemptRow]] = defaultdict(list)
     for attempt in first.values():
         by_version[attempt.version_id].append(attempt)
     per_version = defaultdict(list)

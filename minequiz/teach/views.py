@@ -132,6 +132,7 @@ def report(class_id: int):
     def build():
         data = class_data(classroom)
         shares = reports.message_shares(data)
+        labels = group_labels()
         return {
             "classroom": classroom,
             "data": data,
@@ -141,9 +142,7 @@ def report(class_id: int):
                 [(f"{s.message.number}. {localized(s.message.texts).title}", s.percent) for s in shares],
                 current_app.config["MASTERY_PERCENT"],
             ),
-            "groups": [
-                tables.group_table(name, rows, group_labels()) for name, rows in reports.group_rows(data).items()
-            ],
+            "groups": [tables.group_table(name, rows, labels) for name, rows in reports.group_rows(data).items()],
         }
 
     return render_page(reports.class_stamp(classroom), "teach/report.html", build)
