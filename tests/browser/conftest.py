@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -57,6 +58,24 @@ def log_in(page, base: str, username: str, lang: str = "en") -> None:
     page.fill("#username", username)
     page.fill("#password", "correct horse battery")
     page.click(("text=Log in" if lang == "en" else "text=Logg inn") + " >> nth=-1")
+
+
+def go_back(page) -> None:
+    """Press Back once the page has loaded.
+
+    Right after a redirect, Chromium can still be swapping the page's renderer, and the
+    DevTools call behind Back then fails with "Not attached to an active page" although a
+    person's Back button would work; wait for the load and try again in that case only.
+    """
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            page.go_back()
+            return
+        except PlaywrightError as error:
+            if "Not attached to an active page" not in str(error) or attempt == 4:
+                raise
+            page.wait_for_timeout(200)
 
 
 @pytest.fixture

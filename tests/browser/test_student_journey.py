@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, go_back
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ def test_back_then_send_again_counts_once(browser, live_server, app):
     answer_everything_right(page, version)
     page.click("text=Send my answers")
     assert "/attempts/" in page.url
-    page.go_back()
+    go_back(page)
     with page.expect_navigation() as navigation:
         page.click("text=Send my answers")
     assert navigation.value.status == 409

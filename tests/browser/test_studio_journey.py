@@ -1,7 +1,7 @@
 """An editor changes a question and publishes; a student gets the new wording, and an
 attempt made before still shows the old one."""
 
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import DESKTOP, PHONE, go_back, log_in
 
 
 def answer_everything(page) -> None:
@@ -41,7 +41,7 @@ def test_editor_publishes_a_new_wording_and_old_results_keep_the_old(browser, li
     editor.click("text=Take the quiz")
     assert "NEW WORDING" in editor.content()
     screenshot(editor, "studio-preview-quiz-en")
-    editor.go_back()
+    go_back(editor)
     editor.click("text=Back to the studio")  # the preview was in English, so is the studio now
     editor.click("button:has-text('Publish')")
     assert "Published as version 2" in editor.content()
