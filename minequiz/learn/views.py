@@ -106,14 +106,15 @@ def submit_quiz(slug: str):
     if version is None or version.lesson.slug != slug:
         fail(400, _("This answer sheet belongs to another quiz. Open the quiz again and answer it."))
 
-    existing = attempts.find_by_token(ticket.token)
-    if existing is not None:
-        return already_submitted(existing)
-
     form = build_quiz_form(version, g.lang)
     if form.foreign_fields(request.form):
         fail(400, _("This answer sheet has answers to questions from another quiz. Open the quiz again and answer it."))
     if not form.validate_on_submit():
+        # A form sent before says so first, whatever is wrong with this copy of it. (A
+        # valid one is not looked up: its token is unique, so storing it again fails.)
+        existing = attempts.find_by_token(ticket.token)
+        if existing is not None:
+            return already_submitted(existing)
         if form.csrf_token.errors:
             # Same ticket: whichever copy of this form is sent first counts, once.
             notice = _("This page had expired, so your answers were not sent yet. Check them and send them again.")
@@ -125,7 +126,7 @@ def submit_quiz(slug: str):
         attempt_id = attempt.id  # read before the commit expires it, which would cost a query
         db.session.commit()
     except IntegrityError:
-        # The same form was sent twice and the other post was stored first.
+        # The same form was sent again (or twice at once) and the other post was stored first.
         db.session.rollback()
         if db.session.get(User, current_learner_id() or 0) is None:
             logout_user()  # the learner made for this post was rolled back with it

@@ -2,11 +2,12 @@
 
 A lesson version never changes once it is published, so a process builds its plain copy
 once (texts, questions, choices, pictures) and serves later requests from memory. What
-can change is checked once per request with one small query (kept on `g` for the rest of
-the request): which version of which lesson is published (the lesson list), and the
-safety messages' save counters (editors change their texts). So a change is seen at once
-by every server, and no server needs anything another one keeps: a new process simply
-builds its copies again.
+can change is checked once per request (kept on `g` for the rest of the request): which
+version of which lesson is published (the lesson list), and the safety messages' save
+counters (editors change their texts). The check comes with the query that loads who is
+reading, or is one small query of its own for a reader not signed in. So a change is seen
+at once by every server, and no server needs anything another one keeps: a new process
+simply builds its copies again.
 
 The copies have the attribute names of the models (`version.texts[lang].title`,
 `question.choices`, `choice.correct`...), so templates, forms and scoring take either.
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import Choice, Lesson, LessonVersion, Question, SafetyMessage
@@ -109,29 +111,54 @@ def _store() -> _Store:
     return current_app.extensions.setdefault("minequiz_catalogue", _Store())
 
 
-_COUNTERS = sa.select(
-    sa.func.count(SafetyMessage.id).label("count"),
-    sa.func.coalesce(sa.func.sum(SafetyMessage.revision), 0).label("saves"),
-).subquery()
-# Built once: asked on every student page, it costs more to build than to run.
-_LOOK = (
+def _text(column) -> sa.ColumnElement:
+    return sa.cast(column, sa.String)
+
+
+# What may change, as three values: the safety messages' count and the sum of their save
+# counters, and "id:position:version" of each published lesson (in no order; a lesson's
+# slug never changes, so it comes with its version).
+_LOOK_COLUMNS = (
+    sa.select(sa.func.count(SafetyMessage.id)).scalar_subquery().label("catalogue_messages"),
+    sa.select(sa.func.coalesce(sa.func.sum(SafetyMessage.revision), 0)).scalar_subquery().label("catalogue_saves"),
     sa.select(
-        _COUNTERS.c.count, _COUNTERS.c.saves, Lesson.id, Lesson.slug, Lesson.position, Lesson.published_version_id
+        sa.func.aggregate_strings(
+            _text(Lesson.id) + ":" + _text(Lesson.position) + ":" + _text(Lesson.published_version_id), ","
+        )
     )
-    .select_from(_COUNTERS)
-    .outerjoin(Lesson, Lesson.published_version_id.is_not(None))
-    .order_by(Lesson.position, Lesson.slug)
+    .where(Lesson.published_version_id.is_not(None))
+    .scalar_subquery()
+    .label("catalogue_lessons"),
 )
+# Built once: asked on every student page, it costs more to build than to run.
+_LOOK = sa.select(*_LOOK_COLUMNS)
+
+
+def with_look(statement: sa.Select) -> sa.Select:
+    """`statement` (which gives one row) with the content check beside it: so the query a
+    request makes anyway (loading who is reading) brings it along, and a kept page needs
+    no second round trip."""
+    return statement.add_columns(*_LOOK_COLUMNS)
+
+
+def take_look(row) -> None:
+    """Keep for this request the content check that came in a row of `with_look`."""
+    if "catalogue_messages" in g:
+        return
+    g.catalogue_messages = (row.catalogue_messages, row.catalogue_saves)
+    g.catalogue_rows = [tuple(map(int, item.split(":"))) for item in (row.catalogue_lessons or "").split(",") if item]
 
 
 def _look() -> None:
-    """One query per request for what may have changed: the safety messages' counters
-    (their count and the sum of their save counters) and the published lessons."""
+    """What may have changed, once per request. For a reader who is signed in it came with
+    their user (auth.learners); else it costs one query."""
     if "catalogue_messages" in g:
         return
-    rows = db.session.execute(_LOOK).all()
-    g.catalogue_messages = (rows[0].count, rows[0].saves)
-    g.catalogue_rows = [row for row in rows if row.id is not None]
+    if has_request_context():
+        current_user.is_authenticated  # noqa: B018  (loads the reader, and the look with them)
+        if "catalogue_messages" in g:
+            return
+    take_look(db.session.execute(_LOOK).one())
 
 
 def _messages_stamp():
@@ -214,10 +241,12 @@ def published_lessons() -> list[LessonView]:
     """The lessons students see, in list order, each with its published version."""
     if "catalogue_lessons" not in g:
         _look()
-        g.catalogue_lessons = [
-            LessonView(row.id, row.slug, row.position, row.published_version_id, version(row.published_version_id))
-            for row in g.catalogue_rows
+        lessons = [
+            LessonView(lesson_id, kept.lesson.slug, position, version_id, kept)
+            for lesson_id, position, version_id in g.catalogue_rows
+            if (kept := version(version_id)) is not None
         ]
+        g.catalogue_lessons = sorted(lessons, key=lambda lesson: (lesson.position, lesson.slug))
     return g.catalogue_lessons
 
 

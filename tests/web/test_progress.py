@@ -107,6 +107,17 @@ def test_pages_run_the_same_number_of_queries_however_many_attempts(client, app,
     assert count_queries(app, client, path) == few
 
 
+@pytest.mark.parametrize("path", ["/en/", "/en/lessons/{slug}", "/en/progress"])
+def test_a_kept_page_costs_one_query_signed_in_or_not(client, app, path):
+    slug = lesson_slugs(app)[0]
+    visitor = app.test_client()
+    submit(client, open_quiz(client, app, slug))  # signed in by their attempt
+    for reader in (visitor, client):
+        reader.get(path.format(slug=slug))
+        # The reader's row comes with the content check (or, for a visitor, the check alone).
+        assert count_queries(app, reader, path.format(slug=slug)) == 1
+
+
 def test_a_drop_uses_the_norwegian_minus_sign(client, app):
     slug = lesson_slugs(app)[0]
     pre = open_quiz(client, app, slug, lang="nb", pre=True)

@@ -356,11 +356,14 @@ def test_unpublish_and_archive_keep_attempts(app, editor):
     publish(editor, lesson_id)
     student = app.test_client()
     submit(student, open_quiz(student, app, "local-signs"))
+    assert "/en/lessons/local-signs" in student.get("/en/").get_data(as_text=True)  # kept from now on
     token = csrf_of(editor, f"/en/studio/lessons/{lesson_id}")
     response = editor.post(
         f"/en/studio/lessons/{lesson_id}/archive", data={"csrf_token": token, "revision": revision(app, lesson_id)}
     )
     assert response.status_code == 303
+    # The learner, signed in by their attempt, gets the content check with their user's row.
+    assert "/en/lessons/local-signs" not in student.get("/en/").get_data(as_text=True)
     assert student.get("/en/lessons/local-signs").status_code == 404
     assert "Archived" in editor.get("/en/studio/").get_data(as_text=True)
     with app.app_context():
@@ -368,10 +371,12 @@ def test_unpublish_and_archive_keep_attempts(app, editor):
 
 
 def test_a_safety_message_is_edited_in_both_languages(app, editor):
-    student = app.test_client()
+    student, learner = app.test_client(), app.test_client()  # a visitor; one signed in by an attempt
     lessons = student.get("/en/").get_data(as_text=True)
     slug = re.search(r'href="/en/lessons/([a-z0-9-]+)"', lessons).group(1)
-    assert "New text." not in student.get(f"/en/lessons/{slug}").get_data(as_text=True)  # now cached
+    submit(learner, open_quiz(learner, app, slug))
+    for reader in (student, learner):
+        assert "New text." not in reader.get(f"/en/lessons/{slug}").get_data(as_text=True)  # now cached
     page = editor.get("/en/studio/messages/1").get_data(as_text=True)
     data = {
         "csrf_token": TOKEN.search(page).group(1),
@@ -388,8 +393,9 @@ def test_a_safety_message_is_edited_in_both_languages(app, editor):
     assert editor.post("/en/studio/messages/1", data=data).status_code == 303
     assert editor.post("/en/studio/messages/1", data=data).status_code == 409  # an old form: a conflict
     # Learners see it at once, on pages rendered (and kept) before the change too.
-    assert "New text." in student.get(f"/en/lessons/{slug}").get_data(as_text=True)
-    assert "Recognise the danger" in student.get("/en/progress").get_data(as_text=True)
+    for reader in (student, learner):
+        assert "New text." in reader.get(f"/en/lessons/{slug}").get_data(as_text=True)
+        assert "Recognise the danger" in reader.get("/en/progress").get_data(as_text=True)
 
 
 def test_json_export_import_into_an_empty_database_export_again_is_the_same(app, editor, new_database):
