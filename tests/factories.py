@@ -172,7 +172,7 @@ def seed_class(
                     f"seed-{seed}-{number}-{index}",
                     start + timedelta(days=index, minutes=number),
                 )
-                attempt = attempts.record_attempt(user, version, ticket, answers, "nb")
+                attempt = attempts.record_attempt(user.id, version, ticket, answers, "nb")
                 attempt.submitted_at = (start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None)
         db.session.commit()
         return classroom.id

@@ -1,19 +1,60 @@
 """Who is asking. A learner who has not joined a class is a credential-less user in a
 year-long signed cookie, created at their first attempt."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import Flask, g, session
 from flask_login import current_user, login_user
-from sqlalchemy.orm import undefer_group
 
-from ..extensions import db, login_manager
+from ..extensions import db, login_manager, read_row
 from ..models import User
 from ..services import catalogue
+
+
+class Reader:
+    """The signed-in person as every request reads them: plain values, not an ORM object
+    (building one costs as much as the query). It answers what pages, roles and services
+    that only read ask (`id`, `role`, names); a view that changes the account itself takes
+    `account()`."""
+
+    __slots__ = (
+        "id", "role", "created_at", "display_name", "active", "session_token", "has_credentials",
+        "attempt_count", "attempt_id_sum",
+    )  # fmt: skip
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, row) -> None:
+        self.id: int = row.id
+        self.role: str = row.role
+        self.created_at: datetime = row.created_at
+        self.display_name: str | None = row.display_name
+        self.active: bool = bool(row.active)
+        self.session_token: str = row.session_token
+        self.has_credentials = bool(row.password_hash or row.pin_hash)
+        self.attempt_count: int = row.attempt_count
+        self.attempt_id_sum: int = row.attempt_id_sum
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
 
 # Who is reading, with the stamp of their attempts and the content check of the catalogue:
 # the one query a kept page costs. Built once; it is asked on every request.
 _READER = catalogue.with_look(
-    sa.select(User).options(undefer_group("attempt_stamp")).where(User.id == sa.bindparam("user_id"))
+    sa.select(
+        *(getattr(User, name).label(name) for name in Reader.__slots__ if name != "has_credentials"),
+        User.password_hash,
+        User.pin_hash,
+    ).where(User.id == sa.bindparam("user_id"))
 )
 
 
@@ -21,15 +62,15 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(cookie_id: str) -> User | None:
+    def load_user(cookie_id: str) -> Reader | None:
         user_id, _, token = cookie_id.partition(":")
         if not user_id.isdigit():
             return None
-        row = db.session.execute(_READER, {"user_id": int(user_id)}).first()
-        if row is None or not token or row.User.session_token != token or not row.User.active:
+        row = read_row(_READER, {"user_id": int(user_id)})
+        if row is None or not token or row.session_token != token or not row.active:
             return None
         catalogue.take_look(row)
-        return row.User
+        return Reader(row)
 
 
 def current_learner_id() -> int | None:
@@ -43,12 +84,23 @@ def attempts_stamp() -> tuple[int, int] | None:
     return (current_user.attempt_count, current_user.attempt_id_sum)
 
 
+def account() -> User:
+    """The signed-in person's own account, to change it (once per request)."""
+    found = current_user._get_current_object()
+    if isinstance(found, User):
+        return found
+    if "account" not in g:
+        g.account = db.session.get(User, found.id)
+    return g.account
+
+
 def current_user_or_none() -> User | None:
-    return current_user._get_current_object() if current_user.is_authenticated else None
+    return account() if current_user.is_authenticated else None
 
 
-def ensure_learner() -> User:
-    """The current learner, created and remembered on this device if new."""
+def ensure_learner() -> User | Reader:
+    """The current learner (to store an attempt of: only the id is asked), created and
+    remembered on this device if new."""
     if current_user.is_authenticated:
         return current_user._get_current_object()
     user = User(role="student")

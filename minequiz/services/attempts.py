@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import Attempt, LessonVersion, Response, User
+from ..models import Attempt, LessonVersion, Response
 from .scoring import ChoiceSpec, score_answer
 
 TICKET_SALT = "minequiz.quiz-ticket"
@@ -67,16 +67,16 @@ def find_by_token(token: str) -> Attempt | None:
 
 
 def record_attempt(
-    user: User, version: LessonVersion, ticket: QuizTicket, answers: dict[int, list[int]], locale: str
+    user_id: int, version: LessonVersion, ticket: QuizTicket, answers: dict[int, list[int]], locale: str
 ) -> Attempt:
     """Score `answers` (question id → choice ids) and write the attempt with all its
     responses in the session's transaction. A ticket used before makes the flush fail
     (IntegrityError: the token is unique), so a form sent twice stores one attempt."""
     kind = ticket.kind
-    if kind == "pre" and has_attempted(user.id, version.lesson_id):
+    if kind == "pre" and has_attempted(user_id, version.lesson_id):
         kind = "post"
     attempt = Attempt(
-        user_id=user.id,
+        user_id=user_id,
         version_id=version.id,
         locale=locale,
         kind=kind,

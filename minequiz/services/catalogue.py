@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, read_row
 from ..models import Choice, Lesson, LessonVersion, Question, SafetyMessage
 
 VERSIONS_KEPT = 256
@@ -158,7 +158,7 @@ def _look() -> None:
         current_user.is_authenticated  # noqa: B018  (loads the reader, and the look with them)
         if "catalogue_messages" in g:
             return
-    take_look(db.session.execute(_LOOK).one())
+    take_look(read_row(_LOOK))
 
 
 def _messages_stamp():
