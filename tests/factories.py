@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from minequiz.extensions import db
 from minequiz.models import Attempt, Lesson, LessonVersion, Response
 from minequiz.services.content import published_lessons
@@ -172,8 +174,12 @@ def seed_class(
                     f"seed-{seed}-{number}-{index}",
                     start + timedelta(days=index, minutes=number),
                 )
-                attempt = attempts.record_attempt(user.id, version, ticket, answers, "nb")
-                attempt.submitted_at = (start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None)
+                attempt_id = attempts.record_attempt(user.id, version, ticket, answers, "nb")
+                db.session.execute(
+                    sa.update(Attempt)
+                    .where(Attempt.id == attempt_id)
+                    .values(submitted_at=(start + timedelta(days=index, minutes=number + 5)).replace(tzinfo=None))
+                )
         db.session.commit()
         return classroom.id
 

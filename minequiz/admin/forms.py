@@ -1,16 +1,16 @@
 """Forms for staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, Regexp
 
+from ..forms import AppForm
 from ..services.accounts import USERNAME
 from ..validators import VisibleText
 
 
-class StaffForm(FlaskForm):
+class StaffForm(AppForm):
     username = StringField(
         _l("Username"),
         validators=[

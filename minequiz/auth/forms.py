@@ -1,11 +1,11 @@
 """Login, join and logout forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..forms import AppForm
 from ..services.accounts import PROFILE_CHOICES
 from ..validators import VisibleText
 
@@ -34,18 +34,18 @@ def profile_options(field: str) -> list[SelectChoice]:
     return [SelectChoice("", _l("Choose…"))] + [SelectChoice(value, PROFILE_LABELS[value]) for value in values]
 
 
-class StaffLoginForm(FlaskForm):
+class StaffLoginForm(AppForm):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=64, message=TOO_LONG)])
     password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200, message=TOO_LONG)])
 
 
-class StudentLoginForm(FlaskForm):
+class StudentLoginForm(AppForm):
     code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20, message=TOO_LONG)])
     name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=40, message=TOO_LONG)])
     pin = PasswordField(_l("Your PIN"), validators=[REQUIRED, PIN_RULE])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(AppForm):
     code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20, message=TOO_LONG)])
     name = StringField(
         _l("Your name"),

@@ -5,13 +5,13 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import AppForm
 from ..i18n import localized
 from ..models import LessonVersion
 from ..services.content import display_order
@@ -71,7 +71,7 @@ class OrderField(Field):
         self.data = [step for step, _n in sorted(numbers.items(), key=lambda item: item[1])]
 
 
-class QuizForm(FlaskForm):
+class QuizForm(AppForm):
     ticket = HiddenField()
 
     def answers(self) -> dict[int, list[int]]:

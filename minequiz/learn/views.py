@@ -122,8 +122,7 @@ def submit_quiz(slug: str):
         return render_quiz(version, form, ticket.kind, status=422)
 
     try:
-        attempt = attempts.record_attempt(ensure_learner().id, version, ticket, form.answers(), g.lang)
-        attempt_id = attempt.id  # read before the commit expires it, which would cost a query
+        attempt_id = attempts.record_attempt(ensure_learner().id, version, ticket, form.answers(), g.lang)
         db.session.commit()
     except IntegrityError:
         # The same form was sent again (or twice at once) and the other post was stored first.

@@ -66,35 +66,40 @@ def find_by_token(token: str) -> Attempt | None:
     return db.session.scalar(db.select(Attempt).where(Attempt.client_token == token))
 
 
+_NEW_ATTEMPT = sa.insert(Attempt.__table__)
+_NEW_RESPONSES = sa.insert(Response.__table__)
+
+
 def record_attempt(
     user_id: int, version: LessonVersion, ticket: QuizTicket, answers: dict[int, list[int]], locale: str
-) -> Attempt:
+) -> int:
     """Score `answers` (question id → choice ids) and write the attempt with all its
-    responses in the session's transaction. A ticket used before makes the flush fail
-    (IntegrityError: the token is unique), so a form sent twice stores one attempt."""
+    responses in the session's transaction; returns its id. A ticket used before makes the
+    insert fail (IntegrityError: the token is unique), so a form sent twice stores one
+    attempt. Two plain inserts: a quiz is sent far more often than anything else is
+    written, and the ORM's unit of work would cost more than the inserts themselves."""
     kind = ticket.kind
     if kind == "pre" and has_attempted(user_id, version.lesson_id):
         kind = "post"
-    attempt = Attempt(
-        user_id=user_id,
-        version_id=version.id,
-        locale=locale,
-        kind=kind,
-        started_at=ticket.issued_at.astimezone(UTC).replace(tzinfo=None),
-        client_token=ticket.token,
-        max_score=len(version.questions),
-        score=0.0,
-    )
-    rows = []
+    rows, score = [], 0.0
     for question in version.questions:
         answer = answers[question.id]
         specs = [ChoiceSpec(c.id, c.correct) for c in question.choices]
         mark = score_answer(question.kind, specs, answer)
         rows.append({"question_id": question.id, "answer": answer, "mark": mark, "correct": mark >= 1.0})
-        attempt.score += mark
-    attempt.score = round(attempt.score, 6)
-    db.session.add(attempt)
-    db.session.flush()
-    # The answers in one statement: a quiz is sent far more often than anything else.
-    db.session.execute(sa.insert(Response), [{"attempt_id": attempt.id, **row} for row in rows])
-    return attempt
+        score += mark
+    attempt_id = db.session.execute(
+        _NEW_ATTEMPT,
+        {
+            "user_id": user_id,
+            "version_id": version.id,
+            "locale": locale,
+            "kind": kind,
+            "started_at": ticket.issued_at.astimezone(UTC).replace(tzinfo=None),
+            "client_token": ticket.token,
+            "max_score": len(version.questions),
+            "score": round(score, 6),
+        },
+    ).inserted_primary_key[0]
+    db.session.execute(_NEW_RESPONSES, [{"attempt_id": attempt_id, **row} for row in rows])
+    return attempt_id

@@ -4,7 +4,6 @@ translations folder gets its own column without a code change."""
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import AppForm
 from ..services.documents import KEY, LIMITS, MAX_CHOICES, language_name
 
 KIND_LABELS = {
@@ -46,7 +46,7 @@ def _text(label, limit: int, area: bool = False):
     )
 
 
-class Revision(FlaskForm):
+class Revision(AppForm):
     """The save counter the form was opened with (optimistic locking)."""
 
     revision = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9]{1,9}$")])
@@ -123,7 +123,7 @@ def message_form_class(languages: tuple[str, ...]):
     return type("MessageForm", (Revision,), fields)
 
 
-class NewLessonForm(FlaskForm):
+class NewLessonForm(AppForm):
     slug = StringField(
         _l("Address of the new lesson"),
         description=_l("Lower-case letters and digits joined by dashes, such as local-signs. It cannot be changed."),
@@ -144,7 +144,7 @@ class MoveForm(Revision):
     direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField(_l("File"))
 
 
