@@ -1,7 +1,6 @@
 """The Flask extensions, created unbound and initialised in create_app."""
 
 import sqlite3
-from functools import cache as _once
 
 from flask_babel import Babel
 from flask_caching import Cache
@@ -39,22 +38,20 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 
 
-@_once
-def _reading(engine: Engine) -> Engine:
-    # On PostgreSQL a lone SELECT needs no transaction around it: no BEGIN and no ROLLBACK,
-    # one round trip instead of three. (SQLite's driver starts none for a SELECT anyway.)
-    return engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
-
-
 def read_row(statement, params: dict | None = None) -> Row | None:
     """The first row of one read-only statement, run on a connection of its own, outside
     the request's session: what every request asks (who is reading, what content is
     published) costs one round trip and builds no ORM objects. A database kept in one shared
     connection (SQLite in memory) is asked through the session instead, so as not to end
     its transaction."""
-    if isinstance(db.engine.pool, StaticPool | SingletonThreadPool):
+    engine = db.engine
+    if isinstance(engine.pool, StaticPool | SingletonThreadPool):
         return db.session.execute(statement, params).first()
-    with _reading(db.engine).connect() as connection:
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # A lone SELECT needs no transaction around it: no BEGIN and no ROLLBACK, one
+            # round trip instead of three. (SQLite's driver starts none for a SELECT.)
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         return connection.execute(statement, params).first()
 
 

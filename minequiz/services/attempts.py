@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -44,16 +45,20 @@ def quiz_kind(user_id: int | None, lesson_id: int, wants_pretest: bool) -> str:
     return "pre" if wants_pretest and not has_attempted(user_id, lesson_id) else "post"
 
 
+@lru_cache(maxsize=8)
+def _tickets(secret_key: str) -> URLSafeTimedSerializer:
+    """Made once per key: a serializer tries out its JSON encoder when it is made."""
+    return URLSafeTimedSerializer(secret_key, salt=TICKET_SALT)
+
+
 def issue_ticket(secret_key: str, version_id: int, kind: str) -> str:
-    serializer = URLSafeTimedSerializer(secret_key, salt=TICKET_SALT)
-    return serializer.dumps({"v": version_id, "k": kind, "n": secrets.token_urlsafe(16)})
+    return _tickets(secret_key).dumps({"v": version_id, "k": kind, "n": secrets.token_urlsafe(16)})
 
 
 def read_ticket(secret_key: str, signed: str) -> QuizTicket | None:
     """The ticket in a posted form, or None if it is missing or was tampered with."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=TICKET_SALT)
     try:
-        data, issued = serializer.loads(signed or "", return_timestamp=True)
+        data, issued = _tickets(secret_key).loads(signed or "", return_timestamp=True)
         ticket = QuizTicket(int(data["v"]), str(data["k"]), str(data["n"]), issued)
     except (BadSignature, KeyError, TypeError, ValueError):
         return None

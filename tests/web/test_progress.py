@@ -3,7 +3,9 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from minequiz.extensions import db
 from tests.factories import count_queries, lesson_slugs, open_quiz, right_answers, submit, wrong_answers
 
 
@@ -116,6 +118,25 @@ def test_a_kept_page_costs_one_query_signed_in_or_not(client, app, path):
         reader.get(path.format(slug=slug))
         # The reader's row comes with the content check (or, for a visitor, the check alone).
         assert count_queries(app, reader, path.format(slug=slug)) == 1
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/lessons/{slug}", "/en/progress"])
+def test_a_kept_page_builds_no_orm_object_for_its_reader(client, app, path):
+    """Who is reading comes as plain values; the account is loaded only to change it."""
+    slug = lesson_slugs(app)[0]
+    submit(client, open_quiz(client, app, slug))
+    client.get(path.format(slug=slug))
+    built = []
+
+    def listener(target, _context):
+        built.append(type(target).__name__)
+
+    sa.event.listen(db.Model, "load", listener, propagate=True)
+    try:
+        page = client.get(path.format(slug=slug))
+    finally:
+        sa.event.remove(db.Model, "load", listener)
+    assert page.status_code == 200 and built == []
 
 
 def test_a_drop_uses_the_norwegian_minus_sign(client, app):

@@ -541,6 +541,17 @@ def test_a_safety_message_number_must_be_a_small_whole_number(app, editor):
     assert response.status_code == 422 and "Ikke en gyldig heltallsverdi" in response.get_data(as_text=True)
 
 
+def test_wtforms_own_messages_follow_each_request_s_language(editor):
+    """WTForms' catalogue is read once per language; each request still gets its own."""
+    norwegian, english = "Ikke en gyldig heltallsverdi", "Not a valid integer value"
+    for lang, message in [("nb", norwegian), ("en", english), ("nb", norwegian)]:
+        page = editor.get(f"/{lang}/studio/messages/1").get_data(as_text=True)
+        data = {"csrf_token": TOKEN.search(page).group(1), "revision": REVISION.search(page).group(1), "number": "x"}
+        text = editor.post(f"/{lang}/studio/messages/1", data=data).get_data(as_text=True)
+        assert message in text
+        assert (english in text) == (lang == "en")
+
+
 STUDIO_POSTS = [
     "/en/studio/lessons/1",
     "/en/studio/lessons/1/questions",
