@@ -4,8 +4,8 @@ year-long signed cookie, created at their first attempt."""
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, g, session
-from flask_login import current_user, login_user
+from flask import Flask, abort, g, session
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager, read_row
 from ..models import User
@@ -84,8 +84,11 @@ def attempts_stamp() -> tuple[int, int] | None:
     return (current_user.attempt_count, current_user.attempt_id_sum)
 
 
-def account() -> User:
-    """The signed-in person's own account, to change it (once per request)."""
+def current_user_or_none() -> User | None:
+    """The signed-in person's own account, to change it (loaded once per request); None
+    if nobody is signed in, or if the account was deleted since this request read them."""
+    if not current_user.is_authenticated:
+        return None
     found = current_user._get_current_object()
     if isinstance(found, User):
         return found
@@ -94,8 +97,14 @@ def account() -> User:
     return g.account
 
 
-def current_user_or_none() -> User | None:
-    return account() if current_user.is_authenticated else None
+def account() -> User:
+    """The signed-in person's own account; if it was deleted meanwhile, they are logged out
+    and refused (403) rather than met by an error."""
+    found = current_user_or_none()
+    if found is None:
+        logout_user()
+        abort(403)
+    return found
 
 
 def ensure_learner() -> User | Reader:

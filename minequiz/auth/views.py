@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db, limiter
 from ..services import accounts
 from .forms import JoinForm, StaffLoginForm, StudentLoginForm
-from .learners import account, current_user_or_none, start_session
+from .learners import current_user_or_none, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 
@@ -187,8 +187,10 @@ def join():
 def logout():
     # No CSRF check: logging out must always work, even from a page left open for hours.
     if current_user.is_authenticated and current_user.has_credentials:
-        accounts.end_sessions(account())
-        db.session.commit()
+        user = current_user_or_none()
+        if user is not None:  # (None: deleted meanwhile, so no session of it works anyway)
+            accounts.end_sessions(user)
+            db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("learn.index", lang=g.lang), code=303)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from minequiz.extensions import db
-from minequiz.models import Attempt, Membership, User
+from minequiz.models import Attempt, Classroom, Membership, User
 from tests.factories import (
     create_class,
     csrf_of,
@@ -75,6 +75,47 @@ def test_teacher_lands_on_their_classes_and_logout_ends_the_session(app, client)
     assert client.get("/en/teach/").status_code == 302
     # A copy of the old session cookie no longer works either.
     client.set_cookie("session", stolen)
+    assert client.get("/en/teach/").status_code == 302
+
+
+@pytest.fixture
+def tina_deleted_after_reading(app, client, monkeypatch):
+    """Tina is logged in; on her next request, her account is deleted (by an admin, at that
+    moment) right after the request has read who is asking."""
+    from minequiz.auth import learners
+
+    make_staff(app, "tina")
+    log_in_staff(client, "tina")
+    read = learners.read_row
+
+    def read_then_lose_the_account(statement, params=None):
+        row = read(statement, params)
+        with db.engine.begin() as connection:
+            connection.execute(db.delete(User).where(User.username == "tina"))
+        monkeypatch.setattr(learners, "read_row", read)
+        return row
+
+    return lambda: monkeypatch.setattr(learners, "read_row", read_then_lose_the_account)
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_an_account_deleted_while_its_request_runs_is_logged_out_not_met_by_an_error(
+    app, client, tina_deleted_after_reading, lang
+):
+    token = csrf_of(client, f"/{lang}/teach/")
+    tina_deleted_after_reading()
+    response = client.post(f"/{lang}/teach/", data={"csrf_token": token, "name": "Class 5B"})
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert ("Du har ikke tilgang" in page) == (lang == "nb") and ("You do not have access" in page) == (lang == "en")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).where(Classroom.name == "Class 5B")) == 0
+    assert client.get(f"/{lang}/teach/").status_code == 302  # logged out
+
+
+def test_logout_works_when_the_account_was_just_deleted(client, tina_deleted_after_reading):
+    tina_deleted_after_reading()
+    assert client.post("/en/logout").status_code == 303
     assert client.get("/en/teach/").status_code == 302
 
 
