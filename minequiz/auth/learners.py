@@ -19,10 +19,11 @@ class Reader:
     `account()`."""
 
     __slots__ = (
-        "id", "role", "created_at", "display_name", "active", "session_token", "has_credentials",
-        "attempt_count", "attempt_id_sum",
+        "id", "role", "created_at", "display_name", "session_token", "has_credentials", "attempt_count",
+        "attempt_id_sum",
     )  # fmt: skip
     is_authenticated = True
+    is_active = True  # only an active account is read in (load_user)
     is_anonymous = False
 
     def __init__(self, row) -> None:
@@ -30,21 +31,13 @@ class Reader:
         self.role: str = row.role
         self.created_at: datetime = row.created_at
         self.display_name: str | None = row.display_name
-        self.active: bool = bool(row.active)
         self.session_token: str = row.session_token
         self.has_credentials = bool(row.password_hash or row.pin_hash)
         self.attempt_count: int = row.attempt_count
         self.attempt_id_sum: int = row.attempt_id_sum
 
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
 
 
 # Who is reading, with the stamp of their attempts and the content check of the catalogue:
@@ -52,6 +45,7 @@ class Reader:
 _READER = catalogue.with_look(
     sa.select(
         *(getattr(User, name).label(name) for name in Reader.__slots__ if name != "has_credentials"),
+        User.active,
         User.password_hash,
         User.pin_hash,
     ).where(User.id == sa.bindparam("user_id"))
