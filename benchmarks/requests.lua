@@ -1,7 +1,8 @@
 -- wrk script for benchmarks/load.py: sends the requests listed in the file named by
 -- the REQUESTS environment variable (one per line: method, path, cookie, body, separated
 -- by tabs), each of the THREADS threads its own share (all of them when there are fewer
--- lines than threads), and prints one RESULT line at the end.
+-- lines than threads), with the User-Agent named by USER_AGENT (the one the sessions
+-- were made with), and prints one RESULT line at the end.
 local threads = {}
 local counter = 0
 
@@ -20,7 +21,7 @@ function init(args)
   for _, line in ipairs(lines) do
     if not share or n % counter_total() == id then
       local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
-      local headers = {}
+      local headers = {["User-Agent"] = os.getenv("USER_AGENT")}
       if cookie ~= "" then headers["Cookie"] = cookie end
       if body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
       table.insert(requests, wrk.format(method, path, headers, body ~= "" and body or nil))
@@ -29,6 +30,16 @@ function init(args)
   end
   index = 0
   statuses = {}
+end
+
+-- With THINK_MS set, each connection waits a random 0 to 2 x THINK_MS milliseconds
+-- before each request, as a person does between clicks (without it: none, as fast as the
+-- server answers).
+local think = tonumber(os.getenv("THINK_MS") or "0")
+if think > 0 then
+  function delay()
+    return math.random(0, 2 * think)
+  end
 end
 
 function counter_total()

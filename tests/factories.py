@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from minequiz.extensions import db
+from minequiz.extensions import db, plain_read
 from minequiz.models import Attempt, Lesson, LessonVersion, Response
 from minequiz.services.content import published_lessons
 
@@ -195,11 +195,16 @@ def count_queries(app, client, path: str) -> int:
     def listener(*args):
         statements.append(args[2])
 
+    def plain_listener(_engine, statement, parameters):
+        statements.append(statement)
+
     event.listen(engine, "before_cursor_execute", listener)
+    plain_read.connect(plain_listener)
     try:
         assert client.get(path).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+        plain_read.disconnect(plain_listener)
     return len(statements)
 
 

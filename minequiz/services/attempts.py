@@ -93,7 +93,9 @@ def record_attempt(
         mark = score_answer(question.kind, specs, answer)
         rows.append({"question_id": question.id, "answer": answer, "mark": mark, "correct": mark >= 1.0})
         score += mark
-    attempt_id = db.session.execute(
+    # On the session's connection (in its transaction), without the ORM's execution layer.
+    connection = db.session.connection()
+    attempt_id = connection.execute(
         _NEW_ATTEMPT,
         {
             "user_id": user_id,
@@ -106,5 +108,5 @@ def record_attempt(
             "score": round(score, 6),
         },
     ).inserted_primary_key[0]
-    db.session.execute(_NEW_RESPONSES, [{"attempt_id": attempt_id, **row} for row in rows])
+    connection.execute(_NEW_RESPONSES, [{"attempt_id": attempt_id, **row} for row in rows])
     return attempt_id

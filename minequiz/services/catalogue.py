@@ -104,6 +104,8 @@ class _Store:
         # counters with old texts.
         self.messages: tuple[object, dict[int, MessageView]] = (None, {})
         self.versions: OrderedDict[int, tuple[object, VersionView]] = OrderedDict()
+        # (messages, published rows, lessons): the lesson list for those, replaced as one.
+        self.lessons: tuple[object, tuple, list[LessonView]] = (None, (), [])
 
 
 def _store() -> _Store:
@@ -123,7 +125,8 @@ _LOOK_COLUMNS = (
     sa.select(sa.func.coalesce(sa.func.sum(SafetyMessage.revision), 0)).scalar_subquery().label("catalogue_saves"),
     sa.select(
         sa.func.aggregate_strings(
-            _text(Lesson.id) + ":" + _text(Lesson.position) + ":" + _text(Lesson.published_version_id), ","
+            _text(Lesson.id) + ":" + _text(Lesson.position) + ":" + _text(Lesson.published_version_id),
+            sa.literal_column("','"),  # in the statement's text, so it can be compiled once
         )
     )
     .where(Lesson.published_version_id.is_not(None))
@@ -146,7 +149,9 @@ def take_look(row) -> None:
     if "catalogue_messages" in g:
         return
     g.catalogue_messages = (row.catalogue_messages, row.catalogue_saves)
-    g.catalogue_rows = [tuple(map(int, item.split(":"))) for item in (row.catalogue_lessons or "").split(",") if item]
+    g.catalogue_rows = tuple(
+        tuple(map(int, item.split(":"))) for item in (row.catalogue_lessons or "").split(",") if item
+    )
 
 
 def _look() -> None:
@@ -241,12 +246,19 @@ def published_lessons() -> list[LessonView]:
     """The lessons students see, in list order, each with its published version."""
     if "catalogue_lessons" not in g:
         _look()
-        lessons = [
-            LessonView(lesson_id, kept.lesson.slug, position, version_id, kept)
-            for lesson_id, position, version_id in g.catalogue_rows
-            if (kept := version(version_id)) is not None
-        ]
-        g.catalogue_lessons = sorted(lessons, key=lambda lesson: (lesson.position, lesson.slug))
+        known, rows, store = messages(), g.catalogue_rows, _store()
+        kept_known, kept_rows, kept = store.lessons
+        if kept_known is not known or kept_rows != rows:
+            # Built once for each state of what is published (and of the messages).
+            lessons = [
+                LessonView(lesson_id, found.lesson.slug, position, version_id, found)
+                for lesson_id, position, version_id in rows
+                if (found := version(version_id)) is not None
+            ]
+            kept = sorted(lessons, key=lambda lesson: (lesson.position, lesson.slug))
+            if len(kept) == len(rows):  # not while a version is being deleted
+                store.lessons = (known, rows, kept)
+        g.catalogue_lessons = kept
     return g.catalogue_lessons
 
 
