@@ -86,6 +86,24 @@ def read_row(statement, params: dict | None = None):
     values = plain.compiled.construct_params(params)
     if plain.positions is not None:
         values = [values[name] for name in plain.positions]
+    try:
+        found = _fetch_one(engine, plain.sql, values)
+    except _Disconnected:
+        # The server went away (a restart, say), so no pooled connection is any good: the
+        # pool starts afresh, and the statement (a lone read) is simply asked again.
+        engine.dispose(close=False)
+        found = _fetch_one(engine, plain.sql, values)
+    if found is None:
+        return None
+    converted = zip(found, plain.processors, strict=True)
+    return plain.row(*(value if convert is None else convert(value) for value, convert in converted))
+
+
+class _Disconnected(Exception):
+    pass
+
+
+def _fetch_one(engine: Engine, sql: str, values) -> tuple | None:
     connection = engine.raw_connection()
     driver = connection.driver_connection
     try:
@@ -95,23 +113,22 @@ def read_row(statement, params: dict | None = None):
             driver.autocommit = True
         cursor = connection.cursor()
         if plain_read.receivers:
-            plain_read.send(engine, statement=plain.sql, parameters=values)
+            plain_read.send(engine, statement=sql, parameters=values)
         try:
-            cursor.execute(plain.sql, values)
+            cursor.execute(sql, values)
             found = cursor.fetchone()
         finally:
             cursor.close()
         if engine.dialect.name == "postgresql":
             driver.autocommit = False
-    except Exception:
-        connection.invalidate()  # whatever went wrong, the next request gets a fresh connection
+        return found
+    except Exception as error:
+        connection.invalidate()  # whatever went wrong, this connection is not used again
+        if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(error, driver, None):
+            raise _Disconnected from error
         raise
     finally:
         connection.close()
-    if found is None:
-        return None
-    converted = zip(found, plain.processors, strict=True)
-    return plain.row(*(value if convert is None else convert(value) for value, convert in converted))
 
 
 @event.listens_for(Engine, "connect")

@@ -23,6 +23,34 @@ def test_health_check_is_503_when_the_database_is_gone(tmp_path):
     assert response.status_code == 503 and response.get_json() == {"status": "database unavailable"}
 
 
+def test_pages_answer_after_the_database_dropped_its_connections(app, client):
+    """After a restart of the database server, the pooled connections are dead. The first
+    read to meet one starts the pool afresh and asks again: nobody sees an error page."""
+    from sqlalchemy import event
+
+    from minequiz.extensions import db
+
+    assert client.get("/en/").status_code == 200  # a pooled connection, now in use
+    with app.app_context():
+        engine = db.engine
+    dropped = []
+
+    def drop_it(dbapi_connection, _record, _proxy):
+        if not dropped:  # as the server does when it goes away: the client finds out on use
+            dbapi_connection.close()
+            dropped.append(dbapi_connection)
+
+    event.listen(engine, "checkout", drop_it)
+    try:
+        response = client.get("/en/")
+        again = client.get("/nb/")
+    finally:
+        event.remove(engine, "checkout", drop_it)
+    assert dropped, "no connection was dropped"
+    assert response.status_code == 200 and "Lessons" in response.get_data(as_text=True)
+    assert again.status_code == 200 and "Leksjoner" in again.get_data(as_text=True)
+
+
 def test_every_request_is_one_log_line_with_its_timing(client, caplog):
     with caplog.at_level(logging.INFO, logger="minequiz.requests"):
         client.get("/nb/?secret=query")
