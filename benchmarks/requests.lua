@@ -32,16 +32,6 @@ function init(args)
   statuses = {}
 end
 
--- With THINK_MS set, each connection waits a random 0 to 2 x THINK_MS milliseconds
--- before each request, as a person does between clicks (without it: none, as fast as the
--- server answers).
-local think = tonumber(os.getenv("THINK_MS") or "0")
-if think > 0 then
-  function delay()
-    return math.random(0, 2 * think)
-  end
-end
-
 function counter_total()
   return tonumber(os.getenv("THREADS"))
 end
