@@ -34,6 +34,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -225,14 +226,13 @@ def load_paced(port: int, lines: list[str], clients: int, seconds: int) -> dict:
     connection after each answer, as gunicorn's sync workers do). Results as load()'s."""
     requests = [line.split("\t") for line in lines]
     turns = itertools.count()  # each line is sent once in turn (a submit's ticket is one-time)
-    latencies: list[float] = []
-    codes: dict[str, int] = {}
-    failed = []
+    latencies: list[list[float]] = [[] for _ in range(clients)]  # one list and counter each
+    codes = [Counter() for _ in range(clients)]
     began = time.monotonic()
     deadline = began + seconds
 
-    def person(seed: int) -> None:
-        pace = random.Random(seed)
+    def person(number: int) -> None:
+        pace = random.Random(number)
         while True:
             time.sleep(pace.uniform(0, 2 * THINK_S))
             if time.monotonic() >= deadline:
@@ -247,28 +247,29 @@ def load_paced(port: int, lines: list[str], clients: int, seconds: int) -> dict:
                 connection.request(method, path, body=body[0] if body else None, headers=headers)
                 response = connection.getresponse()
                 response.read()
-            except OSError:
-                failed.append(path)
+            except (OSError, http.client.HTTPException):
+                codes[number]["failed"] += 1
                 continue
             finally:
                 connection.close()
-            latencies.append(time.perf_counter() - started)
-            codes[str(response.status)] = codes.get(str(response.status), 0) + 1
+            latencies[number].append(time.perf_counter() - started)
+            codes[number][str(response.status)] += 1
 
     people = [threading.Thread(target=person, args=(number,)) for number in range(clients)]
     for thread in people:
         thread.start()
     for thread in people:
         thread.join()
-    latencies.sort()
-    count = len(latencies)
+    answered = sorted(latency for own in latencies for latency in own)
+    counted = sum(codes, Counter())
+    count = len(answered)
     return {
         "requests": count,
-        "rps": count / (time.monotonic() - began),
-        "p50": latencies[count // 2] * 1000 if count else 0.0,
-        "p95": latencies[min(count - 1, count * 95 // 100)] * 1000 if count else 0.0,
-        "errors": len(failed) + sum(n for code, n in codes.items() if int(code) >= 400),
-        "codes": codes,
+        "rps": count / seconds,  # each was sent before the deadline
+        "p50": answered[count // 2] * 1000 if count else 0.0,
+        "p95": answered[min(count - 1, count * 95 // 100)] * 1000 if count else 0.0,
+        "errors": counted.pop("failed", 0) + sum(n for code, n in counted.items() if int(code) >= 400),
+        "codes": dict(counted),
     }
 
 

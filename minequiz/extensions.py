@@ -3,6 +3,7 @@
 import sqlite3
 from collections import namedtuple
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from blinker import Namespace
 from flask_babel import Babel
@@ -51,21 +52,26 @@ class _Plain(NamedTuple):
     row: type
 
 
-_PLAIN: dict[tuple, _Plain] = {}
+# Per dialect (so none is kept alive by it), per statement.
+_PLAIN: WeakKeyDictionary = WeakKeyDictionary()
 # Sent with each statement read_row runs on the driver's cursor, which SQLAlchemy's own
 # events do not see (for whoever counts or logs queries: the tests do).
 plain_read = Namespace().signal("plain-read")
 
 
 def _plain(statement, dialect) -> _Plain:
-    found = _PLAIN.get((statement, dialect))
+    kept = _PLAIN.setdefault(dialect, {})
+    found = kept.get(statement)
     if found is None:
         compiled = statement.compile(dialect=dialect)
+        sql = str(compiled)
+        if "POSTCOMPILE" in sql:
+            raise ValueError("read_row runs statements whose text is complete once compiled (no IN lists)")
         columns = list(statement.selected_columns)
         processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
         positions = tuple(compiled.positiontup) if compiled.positional else None
         row = namedtuple("Row", [column.key for column in columns])
-        found = _PLAIN[(statement, dialect)] = _Plain(str(compiled), positions, compiled, processors, row)
+        found = kept[statement] = _Plain(sql, positions, compiled, processors, row)
     return found
 
 
@@ -91,7 +97,7 @@ def read_row(statement, params: dict | None = None):
     except _Disconnected:
         # The server went away (a restart, say), so no pooled connection is any good: the
         # pool starts afresh, and the statement (a lone read) is simply asked again.
-        engine.dispose(close=False)
+        engine.dispose()
         found = _fetch_one(engine, plain.sql, values)
     if found is None:
         return None
@@ -106,8 +112,10 @@ class _Disconnected(Exception):
 def _fetch_one(engine: Engine, sql: str, values) -> tuple | None:
     connection = engine.raw_connection()
     driver = connection.driver_connection
+    postgres = engine.dialect.name == "postgresql"
+    finished = False
     try:
-        if engine.dialect.name == "postgresql":
+        if postgres:
             # A lone SELECT needs no transaction around it: no BEGIN and no ROLLBACK, one
             # round trip instead of three. (SQLite's driver starts none for a SELECT.)
             driver.autocommit = True
@@ -119,15 +127,19 @@ def _fetch_one(engine: Engine, sql: str, values) -> tuple | None:
             found = cursor.fetchone()
         finally:
             cursor.close()
-        if engine.dialect.name == "postgresql":
+        if postgres:
             driver.autocommit = False
+        finished = True
         return found
-    except Exception as error:
-        connection.invalidate()  # whatever went wrong, this connection is not used again
-        if isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(error, driver, None):
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, driver, None):  # (asked before it is closed)
             raise _Disconnected from error
         raise
     finally:
+        if not finished:
+            # Whatever stopped it (an error, a worker's timeout), this connection may be
+            # mid-statement or still in autocommit: it is closed, not used again.
+            connection.invalidate()
         connection.close()
 
 

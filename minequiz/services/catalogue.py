@@ -149,8 +149,9 @@ def take_look(row) -> None:
     if "catalogue_messages" in g:
         return
     g.catalogue_messages = (row.catalogue_messages, row.catalogue_saves)
+    # Sorted: the database gives them in no particular order.
     g.catalogue_rows = tuple(
-        tuple(map(int, item.split(":"))) for item in (row.catalogue_lessons or "").split(",") if item
+        sorted(tuple(map(int, item.split(":"))) for item in (row.catalogue_lessons or "").split(",") if item)
     )
 
 
