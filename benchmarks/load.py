@@ -131,6 +131,9 @@ def build(url: str, students: int, attempts_each: int) -> dict:
         return client
 
     learner = student_session(*logins[0][:2])
+    # As a browser that has opened a quiz before: its session holds the form-token secret
+    # (else every quiz page would make one and send a new cookie, which wrk never keeps).
+    learner.get(f"/nb/lessons/{slug}/quiz")
     submitters = [student_session(code, name) for code, name, _user in logins[1:]]
     teacher = browser()
     token = TOKEN.search(teacher.get("/nb/login").get_data(as_text=True)).group(1)
