@@ -231,6 +231,7 @@ def load_paced(port: int, lines: list[str], clients: int, seconds: int) -> dict:
     turns = itertools.count()  # each line is sent once in turn (a submit's ticket is one-time)
     latencies: list[list[float]] = [[] for _ in range(clients)]  # one list and counter each
     codes = [Counter() for _ in range(clients)]
+    failed = [0] * clients  # requests that got no answer
     began = time.monotonic()
     deadline = began + seconds
 
@@ -251,7 +252,7 @@ def load_paced(port: int, lines: list[str], clients: int, seconds: int) -> dict:
                 response = connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
-                codes[number]["failed"] += 1
+                failed[number] += 1
                 continue
             finally:
                 connection.close()
@@ -271,7 +272,7 @@ def load_paced(port: int, lines: list[str], clients: int, seconds: int) -> dict:
         "rps": count / seconds,  # each was sent before the deadline
         "p50": answered[count // 2] * 1000 if count else 0.0,
         "p95": answered[min(count - 1, count * 95 // 100)] * 1000 if count else 0.0,
-        "errors": counted.pop("failed", 0) + sum(n for code, n in counted.items() if int(code) >= 400),
+        "errors": sum(failed) + sum(n for code, n in counted.items() if int(code) >= 400),
         "codes": dict(counted),
     }
 
@@ -325,9 +326,9 @@ def run(kind: str, args) -> list[str]:
 
 def report(kind, results, stored, new_attempts, clients: int) -> list[str]:
     failures = []
-    flat_out, paced = "flat out", "at a person's pace"
+    heading, pace_heading = "flat out", "at a person's pace"
     print(
-        f"\n{kind}: {'':18} {flat_out:-^50} {paced:-^23}\n"
+        f"\n{kind}: {'':18} {heading:-^50} {pace_heading:-^23}\n"
         f"{kind}: {'route':18} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x hello':>8} {'(hello)':>8} {'errors':>7}"
         f" {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
     )
