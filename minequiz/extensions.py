@@ -15,6 +15,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Compiled, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
@@ -51,12 +52,22 @@ class _Plain(NamedTuple):
     processors: tuple  # per column: the type's conversion of what the driver gives, or None
     row: type
 
+    def values(self, params: dict | None):
+        values = self.compiled.construct_params(params)
+        return values if self.positions is None else [values[name] for name in self.positions]
+
+    def convert(self, found: tuple | None):
+        if found is None:
+            return None
+        converted = zip(found, self.processors, strict=True)
+        return self.row(*(value if convert is None else convert(value) for value, convert in converted))
+
 
 # Per dialect (so none is kept alive by it), per statement.
 _PLAIN: WeakKeyDictionary = WeakKeyDictionary()
-# Sent with each statement read_row runs on the driver's cursor, which SQLAlchemy's own
-# events do not see (for whoever counts or logs queries: the tests do).
-plain_read = Namespace().signal("plain-read")
+# Sent with each statement read_row or write_row runs on the driver's cursor, which
+# SQLAlchemy's own events do not see (for whoever counts or logs queries: the tests do).
+plain_statement = Namespace().signal("plain-statement")
 
 
 def _plain(statement, dialect) -> _Plain:
@@ -66,13 +77,20 @@ def _plain(statement, dialect) -> _Plain:
         compiled = statement.compile(dialect=dialect)
         sql = str(compiled)
         if "POSTCOMPILE" in sql:
-            raise ValueError("read_row runs statements whose text is complete once compiled (no IN lists)")
+            raise ValueError("a plain statement's text must be complete once compiled (no IN lists)")
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            raise ValueError("a plain statement gets every value from its caller (no column defaults)")
         columns = list(statement.selected_columns)
         processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
         positions = tuple(compiled.positiontup) if compiled.positional else None
         row = namedtuple("Row", [column.key for column in columns])
         found = kept[statement] = _Plain(sql, positions, compiled, processors, row)
     return found
+
+
+def _kept_in_one_connection(engine: Engine) -> bool:
+    """A database kept in one shared connection (SQLite in memory, in tests)."""
+    return isinstance(engine.pool, StaticPool | SingletonThreadPool)
 
 
 def read_row(statement, params: dict | None = None):
@@ -83,45 +101,54 @@ def read_row(statement, params: dict | None = None):
     It runs on the driver's cursor: SQLAlchemy compiles it once per dialect and converts
     the values with the columns' types, but its execution machinery, which costs several
     times what SQLite takes to answer, is left out. Parameters go to the driver as they
-    are (numbers and texts). A database kept in one shared connection (SQLite in memory) is
-    asked through the session instead, so as not to end its transaction."""
+    are (numbers and texts). A database kept in one shared connection is asked through
+    the session instead, so as not to end its transaction."""
     engine = db.engine
-    if isinstance(engine.pool, StaticPool | SingletonThreadPool):
+    if _kept_in_one_connection(engine):
         return db.session.execute(statement, params).first()
     plain = _plain(statement, engine.dialect)
-    values = plain.compiled.construct_params(params)
-    if plain.positions is not None:
-        values = [values[name] for name in plain.positions]
+    values = plain.values(params)
     try:
         found = _fetch_one(engine, plain.sql, values)
-    except _Disconnected:
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
         # The server went away (a restart, say), so no pooled connection is any good: the
         # pool starts afresh, and the statement (a lone read) is simply asked again.
         engine.dispose()
         found = _fetch_one(engine, plain.sql, values)
-    if found is None:
-        return None
-    converted = zip(found, plain.processors, strict=True)
-    return plain.row(*(value if convert is None else convert(value) for value, convert in converted))
+    return plain.convert(found)
 
 
-class _Disconnected(Exception):
-    pass
+def write_row(statement, params: dict):
+    """The first row of one statement that writes (its RETURNING), run as a transaction
+    of its own on a pooled connection, as read_row runs a read. On PostgreSQL it runs in
+    autocommit: the server commits the statement alone, with no BEGIN and no COMMIT to
+    wait for, so it costs one round trip. Errors are SQLAlchemy's (an IntegrityError for
+    a unique value stored before). Unlike a read it is not asked again if the connection
+    was lost: it may have been stored. A database kept in one shared connection is
+    written through the session instead, in its transaction (the caller's commit ends it)."""
+    engine = db.engine
+    if _kept_in_one_connection(engine):
+        return db.session.execute(statement, params).first()
+    plain = _plain(statement, engine.dialect)
+    return plain.convert(_fetch_one(engine, plain.sql, plain.values(params), commit=True))
 
 
-def _fetch_one(engine: Engine, sql: str, values) -> tuple | None:
+def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple | None:
     connection = engine.raw_connection()
     driver = connection.driver_connection
     postgres = engine.dialect.name == "postgresql"
     finished = False
     try:
         if postgres:
-            # A lone SELECT needs no transaction around it: no BEGIN and no ROLLBACK, one
-            # round trip instead of three. (SQLite's driver starts none for a SELECT.)
+            # A lone statement needs no transaction around it: no BEGIN and no COMMIT or
+            # ROLLBACK, one round trip instead of three. (SQLite's driver starts none for a
+            # SELECT; for a write it does, which `commit` ends.)
             driver.autocommit = True
         cursor = connection.cursor()
-        if plain_read.receivers:
-            plain_read.send(engine, statement=sql, parameters=values)
+        if plain_statement.receivers:
+            plain_statement.send(engine, statement=sql, parameters=values)
         try:
             cursor.execute(sql, values)
             found = cursor.fetchone()
@@ -129,16 +156,20 @@ def _fetch_one(engine: Engine, sql: str, values) -> tuple | None:
             cursor.close()
         if postgres:
             driver.autocommit = False
+        elif commit:
+            connection.commit()
         finished = True
         return found
     except engine.dialect.loaded_dbapi.Error as error:
-        if engine.dialect.is_disconnect(error, driver, None):  # (asked before it is closed)
-            raise _Disconnected from error
-        raise
+        lost = engine.dialect.is_disconnect(error, driver, None)  # (asked before it is closed)
+        raise DBAPIError.instance(
+            sql, values, error, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=engine.dialect
+        ) from error
     finally:
         if not finished:
             # Whatever stopped it (an error, a worker's timeout), this connection may be
-            # mid-statement or still in autocommit: it is closed, not used again.
+            # mid-statement, mid-transaction or still in autocommit: it is closed, not
+            # used again.
             connection.invalidate()
         connection.close()
 

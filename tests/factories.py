@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from minequiz.extensions import db, plain_read
+from minequiz.extensions import db, plain_statement
 from minequiz.models import Attempt, Lesson, LessonVersion, Response
 from minequiz.services.content import published_lessons
 
@@ -186,6 +186,12 @@ def seed_class(
 
 def count_queries(app, client, path: str) -> int:
     """How many SQL statements one page view runs."""
+    return len(statements_of(app, lambda: client.get(path), expect=200))
+
+
+def statements_of(app, request, expect: int) -> list[str]:
+    """The SQL statements that one request (a callable answering a response) runs,
+    including those run on the driver's own cursor (extensions.read_row, write_row)."""
     from sqlalchemy import event
 
     statements = []
@@ -199,13 +205,13 @@ def count_queries(app, client, path: str) -> int:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", listener)
-    plain_read.connect(plain_listener)
+    plain_statement.connect(plain_listener)
     try:
-        assert client.get(path).status_code == 200
+        assert request().status_code == expect
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-        plain_read.disconnect(plain_listener)
-    return len(statements)
+        plain_statement.disconnect(plain_listener)
+    return statements
 
 
 # The studio ----------------------------------------------------------------------------

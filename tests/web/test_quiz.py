@@ -1,12 +1,22 @@
 """Taking a quiz: the happy path, and every kind of bad input a learner or a tamperer sends."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from minequiz.extensions import db
 from minequiz.models import Attempt
-from tests.factories import HIDDEN, count_rows, lesson_slugs, open_quiz, right_answers, submit, wrong_answers
+from tests.factories import (
+    HIDDEN,
+    count_rows,
+    lesson_slugs,
+    open_quiz,
+    right_answers,
+    statements_of,
+    submit,
+    wrong_answers,
+)
 
 
 @pytest.fixture
@@ -209,6 +219,41 @@ def test_attempt_and_responses_are_written_together_or_not_at_all(client, app, s
     assert response.status_code == 500
     assert "Noe gikk galt hos oss" in response.get_data(as_text=True)
     assert count_rows(app) == (0, 0)
+
+
+def test_a_known_learners_attempt_is_stored_whole_or_not_at_all(client, app, slug, monkeypatch):
+    """A learner who has sent a quiz before: their next attempt is written on its own (on
+    PostgreSQL as one statement). If the database refuses one response, nothing is kept."""
+    from minequiz.services import attempts
+
+    first = open_quiz(client, app, slug)
+    assert submit(client, first).status_code == 303
+    real_record = attempts.record_attempt
+
+    def with_one_response_twice(user_id, version, ticket, answers, locale):
+        questions = [*version.questions, version.questions[0]]  # (attempt, question) is unique
+        twice = SimpleNamespace(id=version.id, lesson_id=version.lesson_id, questions=questions)
+        return real_record(user_id, twice, ticket, answers, locale)
+
+    monkeypatch.setattr(attempts, "record_attempt", with_one_response_twice)
+    response = submit(client, open_quiz(client, app, slug, lang="nb"), lang="nb")
+    assert response.status_code == 500
+    assert "Noe gikk galt hos oss" in response.get_data(as_text=True)
+    assert count_rows(app) == (1, len(first.version.questions))
+
+
+def test_a_known_learners_submit_asks_the_database_as_little_as_it_can(client, app, slug):
+    """Who is sending, then the attempt with its responses: on PostgreSQL one statement
+    that is its own transaction (no BEGIN or COMMIT to wait for), on SQLite two inserts."""
+    assert submit(client, open_quiz(client, app, slug)).status_code == 303
+    sheet = open_quiz(client, app, slug)
+    statements = statements_of(app, lambda: submit(client, sheet), expect=303)
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    writes = [statement for statement in statements if "INSERT" in statement]
+    assert len(statements) == (2 if postgres else 3), statements
+    assert len(writes) == (1 if postgres else 2)
+    assert count_rows(app) == (2, 2 * len(sheet.version.questions))
 
 
 def test_failure_after_the_attempt_row_rolls_everything_back(client, app, slug, monkeypatch):
