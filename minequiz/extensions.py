@@ -126,13 +126,21 @@ def write_row(statement, params: dict):
     autocommit: the server commits the statement alone, with no BEGIN and no COMMIT to
     wait for, so it costs one round trip. Errors are SQLAlchemy's (an IntegrityError for
     a unique value stored before). Unlike a read it is not asked again if the connection
-    was lost: it may have been stored. A database kept in one shared connection is
-    written through the session instead, in its transaction (the caller's commit ends it)."""
+    was lost: it may have been stored. As in read_row, parameters go to the driver as
+    they are (numbers, texts, naive datetimes, lists of them), with no type's conversion.
+    A database kept in one shared connection is written through the session instead, in
+    its transaction (the caller's commit ends it)."""
     engine = db.engine
     if _kept_in_one_connection(engine):
         return db.session.execute(statement, params).first()
     plain = _plain(statement, engine.dialect)
-    return plain.convert(_fetch_one(engine, plain.sql, plain.values(params), commit=True))
+    try:
+        found = _fetch_one(engine, plain.sql, plain.values(params), commit=True)
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            engine.dispose()  # the server went away: no pooled connection is any good
+        raise
+    return plain.convert(found)
 
 
 def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple | None:
@@ -162,6 +170,14 @@ def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple 
         return found
     except engine.dialect.loaded_dbapi.Error as error:
         lost = engine.dialect.is_disconnect(error, driver, None)  # (asked before it is closed)
+        if not lost:
+            # The server refused the statement (a unique value stored before, say): the
+            # connection is sound and goes back to the pool, which rolls back whatever
+            # SQLite's driver began. (psycopg refuses to leave autocommit mid-transaction,
+            # and the connection is then closed below.)
+            if postgres:
+                driver.autocommit = False
+            finished = True
         raise DBAPIError.instance(
             sql, values, error, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=engine.dialect
         ) from error

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..extensions import db, write_row
+from ..extensions import db, read_row, write_row
 from ..models import Attempt, LessonVersion, Response
 from ..models.base import utcnow
 from .scoring import ChoiceSpec, score_answer
@@ -40,7 +40,9 @@ _ATTEMPTED = (
 def has_attempted(user_id: int | None, lesson_id: int) -> bool:
     if user_id is None:
         return False
-    return db.session.scalar(_ATTEMPTED, {"user_id": user_id, "lesson_id": lesson_id}) is not None
+    # On a connection of its own: a read in the session would begin its transaction, and
+    # a submit would then need BEGIN and COMMIT round trips (see record_attempt).
+    return read_row(_ATTEMPTED, {"user_id": user_id, "lesson_id": lesson_id}) is not None
 
 
 def quiz_kind(user_id: int | None, lesson_id: int, wants_pretest: bool) -> str:
@@ -83,9 +85,10 @@ _NEW_RESPONSES = sa.insert(Response.__table__)
 
 def _store_at_once() -> sa.Select:
     """PostgreSQL: the attempt and its responses in one statement, so in one round trip
-    to the server, and atomic on its own (a statement is its own transaction): the
-    responses come as one array per column, so the statement is the same for any quiz
-    (the driver prepares it once). It answers the new attempt's id."""
+    to the server; all of it is stored or none (in autocommit, a statement is a
+    transaction of its own). The responses come as one array per column, so the
+    statement is the same for any quiz (the driver prepares it once). It answers the new
+    attempt's id."""
     attempt = Attempt.__table__
     new = (
         sa.insert(attempt)
@@ -126,9 +129,10 @@ def record_attempt(
     is sent far more often than anything else is written, and the ORM's unit of work
     would cost more than the inserts themselves.
 
-    If this request has begun nothing else in the session (the learner is known), the
-    write is its own transaction, committed when this returns; else it joins the session's
-    (a learner made by this post is stored with their attempt, or not at all)."""
+    On PostgreSQL, if this request has begun no transaction in the session (the learner
+    is known), the write is a transaction of its own, committed when this returns. Else,
+    and always on SQLite, it joins the session's, which the caller commits (a learner made
+    by this post is stored with their attempt, or not at all)."""
     kind = ticket.kind
     if kind == "pre" and has_attempted(user_id, version.lesson_id):
         kind = "post"

@@ -4,8 +4,9 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
 
-from minequiz.extensions import db
+from minequiz.extensions import db, plain_statement
 from minequiz.models import Attempt
 from tests.factories import (
     HIDDEN,
@@ -197,6 +198,26 @@ def test_double_submit_stores_exactly_one_attempt(client, app, slug):
     assert attempts == 1 and responses == len(sheet.version.questions)
 
 
+def test_a_form_sent_twice_keeps_its_database_connection(client, app, slug):
+    """The second copy is refused by the database (its token is unique); the connection
+    it was refused on is sound and stays in the pool rather than being closed."""
+    sheet = open_quiz(client, app, slug)
+    assert submit(client, sheet).status_code == 303
+    with app.app_context():
+        engine = db.engine
+    dropped = []
+
+    def on_invalidate(dbapi_connection, record, exception):
+        dropped.append(exception)
+
+    event.listen(engine, "invalidate", on_invalidate)
+    try:
+        assert submit(client, sheet).status_code == 409
+    finally:
+        event.remove(engine, "invalidate", on_invalidate)
+    assert dropped == []
+
+
 def test_back_then_submit_again_with_other_answers_changes_nothing(client, app, slug):
     sheet = open_quiz(client, app, slug)
     location = submit(client, sheet).headers["Location"]
@@ -244,16 +265,40 @@ def test_a_known_learners_attempt_is_stored_whole_or_not_at_all(client, app, slu
 
 def test_a_known_learners_submit_asks_the_database_as_little_as_it_can(client, app, slug):
     """Who is sending, then the attempt with its responses: on PostgreSQL one statement
-    that is its own transaction (no BEGIN or COMMIT to wait for), on SQLite two inserts."""
-    assert submit(client, open_quiz(client, app, slug)).status_code == 303
-    sheet = open_quiz(client, app, slug)
-    statements = statements_of(app, lambda: submit(client, sheet), expect=303)
+    on the driver's cursor that is its own transaction (no BEGIN or COMMIT to wait for),
+    on SQLite two inserts in the session's transaction. A pre-test too."""
+    other = next(other for other in lesson_slugs(app) if other != slug)
+    assert submit(client, open_quiz(client, app, other)).status_code == 303
     with app.app_context():
-        postgres = db.engine.dialect.name == "postgresql"
-    writes = [statement for statement in statements if "INSERT" in statement]
-    assert len(statements) == (2 if postgres else 3), statements
-    assert len(writes) == (1 if postgres else 2)
-    assert count_rows(app) == (2, 2 * len(sheet.version.questions))
+        engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
+    plain, commits = [], []
+
+    def on_plain(_engine, statement, parameters):
+        plain.append(statement)
+
+    def on_commit(connection):
+        commits.append(connection)
+
+    for pre in (True, False):  # a pre-test first: the learner has not taken this quiz yet
+        sheet = open_quiz(client, app, slug, pre=pre)
+        plain.clear()
+        commits.clear()
+        event.listen(engine, "commit", on_commit)
+        plain_statement.connect(on_plain)
+        try:
+            statements = statements_of(app, lambda sheet=sheet: submit(client, sheet), expect=303)
+        finally:
+            event.remove(engine, "commit", on_commit)
+            plain_statement.disconnect(on_plain)
+        writes = [statement for statement in statements if "INSERT" in statement]
+        # (The reader, and for a pre-test whether it is the first attempt at the lesson.)
+        assert len(statements) == (2 if postgres else 3) + pre, statements
+        assert len(writes) == (1 if postgres else 2)
+        assert [w for w in writes if w in plain] == (writes if postgres else [])
+        assert len(commits) == (0 if postgres else 1)
+    with app.app_context():
+        assert sorted(a.kind for a in db.session.scalars(db.select(Attempt))) == ["post", "post", "pre"]
 
 
 def test_failure_after_the_attempt_row_rolls_everything_back(client, app, slug, monkeypatch):
