@@ -2,6 +2,7 @@
 
 import sqlite3
 from collections import namedtuple
+from contextlib import suppress
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -173,11 +174,12 @@ def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple 
         if not lost:
             # The server refused the statement (a unique value stored before, say): the
             # connection is sound and goes back to the pool, which rolls back whatever
-            # SQLite's driver began. (psycopg refuses to leave autocommit mid-transaction,
-            # and the connection is then closed below.)
-            if postgres:
-                driver.autocommit = False
-            finished = True
+            # SQLite's driver began. (If psycopg refuses to leave autocommit, the
+            # connection is in a state of its own, and is closed below.)
+            with suppress(engine.dialect.loaded_dbapi.Error):
+                if postgres:
+                    driver.autocommit = False
+                finished = True
         raise DBAPIError.instance(
             sql, values, error, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=engine.dialect
         ) from error
