@@ -104,21 +104,7 @@ def read_row(statement, params: dict | None = None):
     times what SQLite takes to answer, is left out. Parameters go to the driver as they
     are (numbers and texts). A database kept in one shared connection is asked through
     the session instead, so as not to end its transaction."""
-    engine = db.engine
-    if _kept_in_one_connection(engine):
-        return db.session.execute(statement, params).first()
-    plain = _plain(statement, engine.dialect)
-    values = plain.values(params)
-    try:
-        found = _fetch_one(engine, plain.sql, values)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-        # The server went away (a restart, say), so no pooled connection is any good: the
-        # pool starts afresh, and the statement (a lone read) is simply asked again.
-        engine.dispose()
-        found = _fetch_one(engine, plain.sql, values)
-    return plain.convert(found)
+    return _first_row(statement, params, write=False)
 
 
 def write_row(statement, params: dict):
@@ -131,16 +117,27 @@ def write_row(statement, params: dict):
     they are (numbers, texts, naive datetimes, lists of them), with no type's conversion.
     A database kept in one shared connection is written through the session instead, in
     its transaction (the caller's commit ends it)."""
+    return _first_row(statement, params, write=True)
+
+
+def _first_row(statement, params: dict | None, write: bool):
     engine = db.engine
     if _kept_in_one_connection(engine):
         return db.session.execute(statement, params).first()
     plain = _plain(statement, engine.dialect)
+    values = plain.values(params)
     try:
-        found = _fetch_one(engine, plain.sql, plain.values(params), commit=True)
+        found = _fetch_one(engine, plain.sql, values, commit=write)
     except DBAPIError as error:
-        if error.connection_invalidated:
-            engine.dispose()  # the server went away: no pooled connection is any good
-        raise
+        if not error.connection_invalidated:
+            raise
+        # The server went away (a restart, say), so no pooled connection is any good: the
+        # pool starts afresh. A lone read is simply asked again; a write may have been
+        # stored, so it is not.
+        engine.dispose()
+        if write:
+            raise
+        found = _fetch_one(engine, plain.sql, values)
     return plain.convert(found)
 
 
