@@ -2,7 +2,6 @@
 
 import sqlite3
 from collections import namedtuple
-from contextlib import suppress
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -14,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Compiled, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
@@ -132,7 +131,7 @@ def _first_row(statement, params: dict | None, write: bool):
         if not error.connection_invalidated:
             raise
         # The server went away (a restart, say), so no pooled connection is any good: the
-        # pool starts afresh. A lone read is simply asked again; a write may have been
+        # pools start afresh. A lone read is simply asked again; a write may have been
         # stored, so it is not.
         engine.dispose()
         if write:
@@ -141,17 +140,38 @@ def _first_row(statement, params: dict | None, write: bool):
     return plain.convert(found)
 
 
+# Per engine of the app (PostgreSQL only): the pool read_row and write_row run on.
+_AUTOCOMMIT: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def statement_engine(engine: Engine) -> Engine:
+    """The engine read_row and write_row run on: on SQLite, the app's own. On PostgreSQL,
+    a pool of its own beside the session's, in autocommit. A lone statement needs no
+    transaction around it: no BEGIN, no COMMIT or ROLLBACK, one round trip. And its
+    connections keep psycopg's prepared statements, which psycopg forgets after any
+    ROLLBACK (as at the end of every request that read through the session): who is
+    reading would be planned afresh each time, a third of a millisecond of the server's
+    time. It starts afresh when the app's engine is disposed."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        made = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+        found = _AUTOCOMMIT.setdefault(engine, made)
+        if found is made:
+            event.listen(engine, "engine_disposed", lambda _engine: made.dispose())
+        else:  # another thread made one first
+            made.dispose()
+    return found
+
+
 def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple | None:
-    connection = engine.raw_connection()
-    driver = connection.driver_connection
     postgres = engine.dialect.name == "postgresql"
+    # (SQLite's driver starts no transaction for a SELECT; for a write it does, which
+    # `commit` ends.)
+    connection = statement_engine(engine).raw_connection()
     finished = False
     try:
-        if postgres:
-            # A lone statement needs no transaction around it: no BEGIN and no COMMIT or
-            # ROLLBACK, one round trip instead of three. (SQLite's driver starts none for a
-            # SELECT; for a write it does, which `commit` ends.)
-            driver.autocommit = True
         cursor = connection.cursor()
         if plain_statement.receivers:
             plain_statement.send(engine, statement=sql, parameters=values)
@@ -160,31 +180,23 @@ def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple 
             found = cursor.fetchone()
         finally:
             cursor.close()
-        if postgres:
-            driver.autocommit = False
-        elif commit:
+        if commit and not postgres:
             connection.commit()
         finished = True
         return found
     except engine.dialect.loaded_dbapi.Error as error:
-        lost = engine.dialect.is_disconnect(error, driver, None)  # (asked before it is closed)
-        if not lost:
-            # The server refused the statement (a unique value stored before, say): the
-            # connection is sound and goes back to the pool, which rolls back whatever
-            # SQLite's driver began. (If psycopg refuses to leave autocommit, the
-            # connection is in a state of its own, and is closed below.)
-            with suppress(engine.dialect.loaded_dbapi.Error):
-                if postgres:
-                    driver.autocommit = False
-                finished = True
+        lost = engine.dialect.is_disconnect(error, connection.driver_connection, None)  # (asked before it is closed)
+        # The server refused the statement (a unique value stored before, say): the
+        # connection is sound and goes back to the pool, which rolls back whatever
+        # SQLite's driver began.
+        finished = not lost
         raise DBAPIError.instance(
             sql, values, error, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=engine.dialect
         ) from error
     finally:
         if not finished:
             # Whatever stopped it (an error, a worker's timeout), this connection may be
-            # mid-statement, mid-transaction or still in autocommit: it is closed, not
-            # used again.
+            # mid-statement or mid-transaction: it is closed, not used again.
             connection.invalidate()
         connection.close()
 

@@ -9,6 +9,7 @@ import time
 import urllib.request
 
 from tests.conftest import make_app
+from tests.factories import lesson_slugs, open_quiz, submit
 
 
 def test_health_check_answers_while_the_database_does(client):
@@ -28,11 +29,11 @@ def test_pages_answer_after_the_database_dropped_its_connections(app, client):
     read to meet one starts the pool afresh and asks again: nobody sees an error page."""
     from sqlalchemy import event
 
-    from minequiz.extensions import db
+    from minequiz.extensions import db, statement_engine
 
     assert client.get("/en/").status_code == 200  # a pooled connection, now in use
     with app.app_context():
-        engine = db.engine
+        engines = {db.engine, statement_engine(db.engine)}  # (one on SQLite)
     dropped = []
 
     def drop_it(dbapi_connection, _record, _proxy):
@@ -40,15 +41,44 @@ def test_pages_answer_after_the_database_dropped_its_connections(app, client):
             dbapi_connection.close()
             dropped.append(dbapi_connection)
 
-    event.listen(engine, "checkout", drop_it)
+    for engine in engines:
+        event.listen(engine, "checkout", drop_it)
     try:
         response = client.get("/en/")
         again = client.get("/nb/")
     finally:
-        event.remove(engine, "checkout", drop_it)
+        for engine in engines:
+            event.remove(engine, "checkout", drop_it)
     assert dropped, "no connection was dropped"
     assert response.status_code == 200 and "Lessons" in response.get_data(as_text=True)
     assert again.status_code == 200 and "Leksjoner" in again.get_data(as_text=True)
+
+
+def test_who_is_reading_stays_prepared_across_requests_that_read_through_the_session(app, client):
+    """On PostgreSQL the statements every request asks run on connections of their own,
+    in autocommit. psycopg forgets a connection's prepared statements after a ROLLBACK,
+    which ends every request that read through the session (a result page, here): on the
+    session's connections, who is reading would be planned afresh on every request."""
+    from minequiz.extensions import db, statement_engine
+
+    location = submit(client, open_quiz(client, app, lesson_slugs(app)[0])).headers["Location"]
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        assert statement_engine(engine) is engine  # SQLite's driver keeps its statements itself
+        return
+    assert statement_engine(engine) is not engine
+    for _ in range(8):  # psycopg prepares a statement the fifth time it is asked
+        assert client.get(location).status_code == 200
+    connection = statement_engine(engine).raw_connection()
+    try:
+        assert connection.driver_connection.autocommit
+        cursor = connection.cursor()
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+    assert [text for text in prepared if 'FROM "user"' in text and "catalogue_lessons" in text], prepared
 
 
 def test_every_request_is_one_log_line_with_its_timing(client, caplog):
