@@ -6,6 +6,7 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from blinker import Namespace
+from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -148,15 +149,19 @@ def statement_engine(engine: Engine) -> Engine:
     """The engine read_row and write_row run on: on SQLite, the app's own. On PostgreSQL,
     a pool of its own beside the session's, in autocommit. A lone statement needs no
     transaction around it: no BEGIN, no COMMIT or ROLLBACK, one round trip. And its
-    connections keep psycopg's prepared statements, which psycopg forgets after any
-    ROLLBACK (as at the end of every request that read through the session): who is
+    connections keep psycopg's prepared statements, which psycopg forgets when it rolls a
+    transaction back (as at the end of every request that read through the session): who is
     reading would be planned afresh each time, a third of a millisecond of the server's
     time. It starts afresh when the app's engine is disposed."""
     if engine.dialect.name != "postgresql":
         return engine
     found = _AUTOCOMMIT.get(engine)
     if found is None:
-        made = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+        # The app's own engine options (Flask-SQLAlchemy's), so that connection arguments
+        # such as sslmode, or prepare_threshold=None behind PgBouncer, hold here too.
+        options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("echo", current_app.config.get("SQLALCHEMY_ECHO", False))
+        made = create_engine(engine.url, **{**options, "isolation_level": "AUTOCOMMIT"})
         found = _AUTOCOMMIT.setdefault(engine, made)
         if found is made:
             event.listen(engine, "engine_disposed", lambda _engine: made.dispose())

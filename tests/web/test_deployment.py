@@ -68,7 +68,7 @@ def test_who_is_reading_stays_prepared_across_requests_that_read_through_the_ses
         assert statement_engine(engine) is engine  # SQLite's driver keeps its statements itself
         return
     assert statement_engine(engine) is not engine
-    for _ in range(8):  # psycopg prepares a statement the fifth time it is asked
+    for _ in range(8):  # psycopg prepares a statement the sixth time it is asked
         assert client.get(location).status_code == 200
     connection = statement_engine(engine).raw_connection()
     try:
@@ -79,6 +79,10 @@ def test_who_is_reading_stays_prepared_across_requests_that_read_through_the_ses
     finally:
         connection.close()
     assert [text for text in prepared if 'FROM "user"' in text and "catalogue_lessons" in text], prepared
+    # After a restart of the server the app's engine is disposed: this pool starts afresh too.
+    pool = statement_engine(engine).pool
+    engine.dispose()
+    assert statement_engine(engine).pool is not pool
 
 
 def test_every_request_is_one_log_line_with_its_timing(client, caplog):
