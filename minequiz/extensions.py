@@ -172,8 +172,6 @@ def statement_engine(engine: Engine) -> Engine:
 
 def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple | None:
     postgres = engine.dialect.name == "postgresql"
-    # (SQLite's driver starts no transaction for a SELECT; for a write it does, which
-    # `commit` ends.)
     connection = statement_engine(engine).raw_connection()
     finished = False
     try:
@@ -186,6 +184,7 @@ def _fetch_one(engine: Engine, sql: str, values, commit: bool = False) -> tuple 
         finally:
             cursor.close()
         if commit and not postgres:
+            # (SQLite's driver starts no transaction for a SELECT; for a write it does.)
             connection.commit()
         finished = True
         return found
