@@ -28,6 +28,13 @@ KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LESSON_TEXTS = ("title", "summary", "body")
 QUESTION_TEXTS = ("prompt", "explanation")
 MAX_CHOICES = 12
+MAX_QUESTIONS = 100
+KEY_LENGTH = 100  # a lesson's address, a question's or a choice's key (their columns)
+# No text may hold these: C0 controls but tab and line breaks, and DEL. None shows on a
+# page, and PostgreSQL refuses NUL in a text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MESSAGE_KEY_LENGTH = 64
+MESSAGE_LIMITS = {"title": 200, "text": 600}  # a safety message's
 LIMITS = {"title": 200, "summary": 600, "body": 20000, "prompt": 2000, "explanation": 2000, "text": 600, "alt": 300}
 
 
@@ -356,6 +363,22 @@ def _is_texts(value) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
+def text_problem(texts, limit: int) -> str | None:
+    """What is wrong with one text per language from outside, with at most `limit`
+    characters each, or None."""
+    if not _is_texts(texts):
+        return _('Give one text per language, such as {"nb": "...", "en": "..."}.')
+    if any(CONTROL.search(text) for text in texts.values()):
+        return _("This text holds an invisible control character (such as a NUL byte). Remove it and try again.")
+    if any(len(text) > limit for text in texts.values()):
+        return _("Use at most %(max)d characters.", max=limit)
+    return None
+
+
+def _is_key(value, taken=()) -> bool:
+    return isinstance(value, str) and len(value) <= KEY_LENGTH and bool(KEY.match(value)) and value not in taken
+
+
 def _image_problems(image, where: str) -> list[tuple[str, str]]:
     if image is None:
         return []
@@ -366,7 +389,14 @@ def _image_problems(image, where: str) -> list[tuple[str, str]]:
         or not _is_texts(image.get("alt", {}))
     ):
         return [(where, _("'image' needs a 'sha256' of 64 hexadecimal digits and an 'alt' text per language."))]
-    return []
+    problem = text_problem(image.get("alt", {}), LIMITS["alt"])
+    return [(f"{where}.alt", problem)] if problem else []
+
+
+def image_hashes(document: dict) -> set[str]:
+    """The sha256 of every picture a document (of a sound shape) shows."""
+    parts = [document, *document["questions"]]
+    return {part["image"]["sha256"] for part in parts if part.get("image")}
 
 
 def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
@@ -375,7 +405,7 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
     if not isinstance(document, dict):
         return [(where or "/", _("A lesson must be a JSON object."))]
     problems = []
-    if not isinstance(document.get("slug"), str) or not KEY.match(document["slug"]):
+    if not _is_key(document.get("slug")):
         problems.append((f"{where}slug", _("Use lower-case letters and digits joined by dashes, such as local-signs.")))
     position = document.get("position", 1)
     if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= 999:
@@ -385,12 +415,14 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
     ):
         problems.append((f"{where}messages", _("'messages' must be a list of safety message keys.")))
     for name in LESSON_TEXTS:
-        if not _is_texts(document.get(name)):
-            problems.append((f"{where}{name}", _('Give one text per language, such as {"nb": "...", "en": "..."}.')))
+        if problem := text_problem(document.get(name), LIMITS[name]):
+            problems.append((f"{where}{name}", problem))
     problems += _image_problems(document.get("image"), f"{where}image")
     questions = document.get("questions")
     if not isinstance(questions, list):
         return problems + [(f"{where}questions", _("'questions' must be a list."))]
+    if len(questions) > MAX_QUESTIONS:
+        problems.append((f"{where}questions", _("A lesson has at most %(max)d questions.", max=MAX_QUESTIONS)))
     keys = set()
     for number, question in enumerate(questions):
         place = f"{where}questions[{number}]"
@@ -398,7 +430,7 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
             problems.append((place, _("A question must be a JSON object.")))
             continue
         key = question.get("key")
-        if not isinstance(key, str) or not KEY.match(key) or key in keys:
+        if not _is_key(key, keys):
             problems.append((f"{place}.key", _("Each question needs its own key of lower-case letters and digits.")))
         keys.add(key)
         if question.get("kind") not in QUESTION_KINDS:
@@ -406,10 +438,8 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
         if "message" in question and not isinstance(question["message"], str):
             problems.append((f"{place}.message", _("'message' must be the key of a safety message.")))
         for name in QUESTION_TEXTS:
-            if not _is_texts(question.get(name)):
-                problems.append(
-                    (f"{place}.{name}", _('Give one text per language, such as {"nb": "...", "en": "..."}.'))
-                )
+            if problem := text_problem(question.get(name), LIMITS[name]):
+                problems.append((f"{place}.{name}", problem))
         if question.get("kind") == "truefalse" and not isinstance(question.get("answer"), bool):
             problems.append((f"{place}.answer", _("Say whether the statement is true or false.")))
         problems += _image_problems(question.get("image"), f"{place}.image")
@@ -417,14 +447,14 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
         if not isinstance(choices, list):
             problems.append((f"{place}.choices", _("'choices' must be a list.")))
             continue
+        if len(choices) > MAX_CHOICES:
+            problems.append((f"{place}.choices", _("A question has at most %(max)d choices.", max=MAX_CHOICES)))
         choice_keys = set()
         for index, choice in enumerate(choices):
             spot = f"{place}.choices[{index}]"
             if (
                 not isinstance(choice, dict)
-                or not isinstance(choice.get("key"), str)
-                or not KEY.match(choice["key"])
-                or choice["key"] in choice_keys
+                or not _is_key(choice.get("key"), choice_keys)
                 or not _is_texts(choice.get("text"))
                 or not isinstance(choice.get("correct", False), bool)
             ):
@@ -433,4 +463,6 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
                 )
                 continue
             choice_keys.add(choice["key"])
+            if problem := text_problem(choice["text"], LIMITS["text"]):
+                problems.append((f"{spot}.text", problem))
     return problems

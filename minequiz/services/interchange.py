@@ -134,19 +134,23 @@ def _message_problems(data, languages) -> list[tuple[str, str]]:
         if not isinstance(message, dict) or not isinstance(message.get("key"), str):
             problems.append((place, _("A safety message needs a 'key', a 'number', a 'title' and a 'text'.")))
             continue
-        if not documents.KEY.match(message["key"]) or message["key"] in keys:
+        key = message["key"]
+        if not documents.KEY.match(key) or len(key) > documents.MESSAGE_KEY_LENGTH or key in keys:
             problems.append(
                 (f"{place}.key", _("Each safety message needs its own key of lower-case letters and digits."))
             )
-        keys.add(message["key"])
-        if not isinstance(message.get("number"), int) or isinstance(message.get("number"), bool):
+        keys.add(key)
+        number = message.get("number")
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 99:
             problems.append((f"{place}.number", _("Give a whole number from 1 to 99.")))
-        for name in ("title", "text"):
+        for name, limit in documents.MESSAGE_LIMITS.items():
             texts = message.get(name)
             if not isinstance(texts, dict) or not all(
                 isinstance(texts.get(language), str) and texts[language].strip() for language in languages
             ):
                 problems.append((f"{place}.{name}", _("Write the title and the message in every language.")))
+            elif problem := documents.text_problem(texts, limit):
+                problems.append((f"{place}.{name}", problem))
     return problems
 
 
@@ -179,6 +183,8 @@ def check(text: str, languages) -> dict:
         raise ImportRefused(
             [(line, _("This is not a JSON file: %(error)s", error=getattr(error, "msg", "")))]
         ) from None
+    except RecursionError:
+        raise ImportRefused([(None, _("This is not a minequiz lesson file: it is nested too deeply."))]) from None
     lines = value_lines(text)
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("lessons"), list):
         raise ImportRefused(
@@ -192,6 +198,8 @@ def check(text: str, languages) -> dict:
         problems += documents.shape_problems(lesson, place + ".")
         if not isinstance(lesson, dict):
             continue
+        if not isinstance(lesson.get("published", False), bool):
+            problems.append((f"{place}.published", _("'published' must be true or false.")))
         if lesson.get("slug") in slugs:
             problems.append((f"{place}.slug", _("Two lessons in this file have the same address.")))
         slugs.add(lesson.get("slug"))
@@ -210,7 +218,7 @@ def check(text: str, languages) -> dict:
         for key in lesson.get("messages") or []:
             if isinstance(key, str) and key not in known_messages:
                 problems.append((f"{place}.messages", _("It teaches a safety message that no longer exists.")))
-        if lesson.get("published") and not documents.shape_problems(lesson):
+        if lesson.get("published") is True and not documents.shape_problems(lesson):
             for problem in documents.publish_problems(
                 documents.with_languages(lesson, languages), languages, known_messages
             ):
@@ -251,7 +259,7 @@ def apply(data: dict, user, languages) -> ImportReport:
             report.created.append(document["slug"])
         studio.save(lesson, lesson.revision, document, user, "imported")
         db.session.refresh(lesson)
-        if item.get("published") and lesson.slug in report.created:
+        if item.get("published") is True and lesson.slug in report.created:
             studio.publish(lesson, lesson.revision, user)
             report.published.append(lesson.slug)
         elif lesson.slug not in report.created:

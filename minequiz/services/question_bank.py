@@ -106,7 +106,7 @@ def export_notes(document: dict, languages) -> list[str]:
 
 # Import ----------------------------------------------------------------------------------
 
-MAX_QUESTIONS = 100
+MAX_QUESTIONS = documents.MAX_QUESTIONS
 FIELD_NAMES = {"prompt": N_("question"), "explanation": N_("explanation"), "text": N_("choice")}
 
 

@@ -303,25 +303,43 @@ class GroupRow:
 def group_rows(data: ClassData) -> dict[str, list[GroupRow]]:
     """Averages by age group, gender and disability. Every possible group is listed, so a
     hidden row never tells that someone gave that answer. A group of fewer than five
-    students is hidden, and when the hidden students would all be in one group, the next
-    smallest group is hidden too, so that no one's figures can be worked out."""
+    students is hidden, and so is a mean of fewer than five students (the teacher sees each
+    student's scores, so a mean of one would tell who is in the group). When that hides
+    anyone in one group only, the same goes for the next smallest group too, so that no
+    one's figures can be worked out from the rest."""
     result = {}
     for name in PROFILE_FIELDS:
         groups: dict[str, list[StudentRow]] = {value: [] for value in PROFILE_CHOICES[name]}
         for student in data.students:
             value = getattr(student.membership.user, name)
             groups[value if value in groups else "unsaid"].append(student)
-        rows = []
+        rows, scored, gained = [], [], []
         for value, students in groups.items():
-            gains = [r.gain for s in students for r in s.lessons if r.gain is not None]
             averages = [s.average for s in students if s.average is not None]
-            rows.append(GroupRow(name, value, len(students), mean(averages), mean(gains), len(students) < MIN_GROUP))
-        hidden_with_students = [r for r in rows if r.hidden and r.n]
-        shown = sorted((r for r in rows if not r.hidden), key=lambda r: r.n)
-        if len(hidden_with_students) == 1 and shown:
-            shown[0].hidden = shown[0].shields_smaller = True
-        for row in rows:
-            if row.hidden:
-                row.average = row.gain = None
+            gains = [[r.gain for r in s.lessons if r.gain is not None] for s in students]
+            rows.append(GroupRow(name, value, len(students), mean(averages), mean([g for own in gains for g in own])))
+            scored.append(len(averages))
+            gained.append(sum(1 for own in gains if own))
+        for row in _hidden_with_the_next([row.n for row in rows]):
+            rows[row].hidden = True
+            rows[row].shields_smaller = rows[row].n >= MIN_GROUP
+        hidden = [row.hidden for row in rows]
+        for row in _hidden_with_the_next(scored, hidden):
+            rows[row].average = None
+        for row in _hidden_with_the_next(gained, hidden):
+            rows[row].gain = None
         result[name] = rows
     return result
+
+
+def _hidden_with_the_next(counts: list[int], hidden: list[bool] | None = None) -> set[int]:
+    """Which of the groups with these numbers of students behind a figure must not show it
+    (`hidden`: those hidden already): each of fewer than five, and when that leaves out
+    anyone in one group only, the smallest group still shown, so that the one left out
+    cannot be worked out from the total."""
+    hidden = hidden or [False] * len(counts)
+    out = {i for i, count in enumerate(counts) if hidden[i] or count < MIN_GROUP}
+    shown = sorted((i for i in range(len(counts)) if i not in out), key=lambda i: counts[i])
+    if len([i for i in out if counts[i]]) == 1 and shown:
+        out.add(shown[0])
+    return out

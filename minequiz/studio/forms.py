@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import AppForm
-from ..services.documents import KEY, LIMITS, MAX_CHOICES, language_name
+from ..services.documents import CONTROL, KEY, LIMITS, MAX_CHOICES, MESSAGE_LIMITS, language_name
 
 KIND_LABELS = {
     "single": _l("One right answer"),
@@ -34,7 +34,9 @@ KIND_LABELS = {
 
 
 def _strip(value):
-    return value.strip().replace("\r\n", "\n") if isinstance(value, str) else value
+    """Without invisible control characters (PostgreSQL refuses NUL), spaces around it, or
+    Windows line ends."""
+    return CONTROL.sub("", value).strip().replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _text(label, limit: int, area: bool = False):
@@ -118,8 +120,8 @@ def message_form_class(languages: tuple[str, ...]):
         )
     }
     for language in languages:
-        fields[f"title_{language}"] = _text(_l("Title"), 200)
-        fields[f"text_{language}"] = _text(_l("Message"), 600, True)
+        fields[f"title_{language}"] = _text(_l("Title"), MESSAGE_LIMITS["title"])
+        fields[f"text_{language}"] = _text(_l("Message"), MESSAGE_LIMITS["text"], True)
     return type("MessageForm", (Revision,), fields)
 
 

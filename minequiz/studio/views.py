@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import StaffLoginForm
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..i18n import localized
 from ..learn.forms import build_quiz_form
 from ..models import Lesson, LessonVersion, SafetyMessage
-from ..services import content, documents, images, question_bank, studio
+from ..services import content, documents, images, interchange, question_bank, studio
 from ..teach.forms import ActionForm
 from . import forms
 from .labels import action_labels, diff_labels, problem_for_image, state_labels
@@ -94,9 +95,14 @@ def resolve(lesson_id: int):
     form = forms.Revision()
     try:
         mine = json.loads(request.form.get("document", ""))
-    except ValueError:
+    except (ValueError, RecursionError):
         mine = None
-    if not form.validate_on_submit() or not isinstance(mine, dict) or documents.shape_problems(mine):
+    if (
+        not form.validate_on_submit()
+        or not isinstance(mine, dict)
+        or documents.shape_problems(mine)
+        or not all(interchange.studio_image(sha) for sha in documents.image_hashes(mine))
+    ):
         fail(400, _("This page had expired or was changed, so nothing was saved. Try again."))
     try:
         studio.save(found, revision_of(form), mine, current_user, "kept-mine")
@@ -128,12 +134,15 @@ def create_lesson():
     form = forms.NewLessonForm()
     if not form.validate_on_submit():
         return index(form, 422)
-    if studio.slug_taken(form.slug.data):
-        form.slug.errors.append(_("Another lesson has this address already."))
-        return index(form, 409)
-    lesson = studio.create_lesson(form.slug.data, current_user)
-    db.session.commit()
-    return redirect(url_for(".lesson", lesson_id=lesson.id), code=303)
+    if not studio.slug_taken(form.slug.data):
+        try:
+            lesson = studio.create_lesson(form.slug.data, current_user)
+            db.session.commit()
+            return redirect(url_for(".lesson", lesson_id=lesson.id), code=303)
+        except IntegrityError:  # the same form sent twice at once: the other copy made it
+            db.session.rollback()
+    form.slug.errors.append(_("Another lesson has this address already."))
+    return index(form, 409)
 
 
 # One lesson ------------------------------------------------------------------------------

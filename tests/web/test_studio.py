@@ -610,3 +610,112 @@ def test_a_picture_larger_than_a_quiz_form_but_within_the_limit_is_accepted(app,
     data["image"] = (io.BytesIO(out.getvalue()), "noise.png")
     response = editor.post("/en/studio/lessons/1", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
+
+
+def post_import(editor, text: str, language: str = "en"):
+    token = csrf_of(editor, f"/{language}/studio/")
+    return editor.post(
+        f"/{language}/studio/import",
+        data={"csrf_token": token, "file": (io.BytesIO(text.encode()), "lessons.json")},
+        content_type="multipart/form-data",
+    )
+
+
+def imported_lesson(editor, **changes) -> dict:
+    """The export of lesson 1 as a new lesson, marked to be published, with `changes`."""
+    document = json.loads(editor.get("/en/studio/lessons/1/export.json").get_data(as_text=True))
+    lesson = document["lessons"][0]
+    lesson.update(slug="from-outside", published=True, **changes)
+    document["messages"] = []
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda lesson: lesson["title"].update(en="T" * 201), "Use at most 200 characters."),
+        (lambda lesson: lesson["body"].update(nb="x" * 20001), "Use at most 20000 characters."),
+        (lambda lesson: lesson["questions"][0].update(key="k" * 101), "Each question needs its own key"),
+        (lambda lesson: lesson["questions"][0]["prompt"].update(en="Who?\x00"), "invisible control character"),
+        (lambda lesson: lesson.update(questions=lesson["questions"] * 34), "A lesson has at most 100 questions."),
+        (lambda lesson: lesson.update(published="no"), "'published' must be true or false."),
+    ],
+)
+def test_an_import_keeps_to_the_studio_limits_and_stores_nothing_else(app, editor, change, problem):
+    document = imported_lesson(editor)
+    change(document["lessons"][0])
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(Lesson))
+    response = post_import(editor, json.dumps(document, indent=2))
+    assert response.status_code == 422
+    assert problem in html.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Lesson)) == before
+
+
+def test_an_import_refuses_a_question_with_more_choices_than_the_studio_takes(app, editor):
+    document = imported_lesson(editor)
+    question = next(q for q in document["lessons"][0]["questions"] if q["kind"] == "single")
+    question["choices"] += [
+        {"key": f"more-{n}", "correct": False, "text": {"nb": "Mer", "en": "More"}} for n in range(12)
+    ]
+    response = post_import(editor, json.dumps(document))
+    assert response.status_code == 422
+    assert "A question has at most 12 choices." in response.get_data(as_text=True)
+
+
+def test_an_import_refuses_a_safety_message_numbered_out_of_range(app, editor):
+    document = imported_lesson(editor)
+    message = {"key": "odd-one", "number": -5, "title": {"nb": "T", "en": "T"}, "text": {"nb": "M", "en": "M"}}
+    document["messages"] = [message]
+    response = post_import(editor, json.dumps(document), "nb")
+    assert response.status_code == 422
+    assert "Skriv et heltall fra 1 til 99." in response.get_data(as_text=True)
+
+
+def test_a_file_nested_too_deeply_is_refused_in_the_editors_language(editor):
+    response = post_import(editor, "[" * 100_000 + "]" * 100_000, "nb")
+    assert response.status_code == 422
+    assert "for dypt" in response.get_data(as_text=True)
+
+
+def test_a_conflict_form_cannot_bring_a_picture_that_is_not_stored(app, editor):
+    document = json.loads(editor.get("/en/studio/lessons/1/export.json").get_data(as_text=True))["lessons"][0]
+    document.pop("published")
+    document["image"] = {"sha256": "0" * 64, "alt": {"nb": "Et skilt", "en": "A sign"}}
+    before = revision(app, 1)
+    token = csrf_of(editor, "/en/studio/lessons/1")
+    response = editor.post(
+        "/en/studio/lessons/1/resolve",
+        data={"csrf_token": token, "revision": str(before), "document": json.dumps(document)},
+    )
+    assert response.status_code == 400
+    assert revision(app, 1) == before
+
+
+def test_control_characters_typed_into_the_studio_are_left_out_and_the_lesson_publishes(app, editor):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id)
+    data["title_nb"] = "Tittel\x00 med\x07 NUL"
+    assert editor.post(f"/nb/studio/lessons/{lesson_id}", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Lesson, lesson_id).draft["title"]["nb"] == "Tittel med NUL"
+    token = csrf_of(editor, f"/nb/studio/lessons/{lesson_id}")
+    published = editor.post(
+        f"/nb/studio/lessons/{lesson_id}/publish", data={"csrf_token": token, "revision": revision(app, lesson_id)}
+    )
+    assert published.status_code == 303
+
+
+def test_two_lessons_made_with_one_address_at_once_give_one_lesson_and_a_409(app, editor, monkeypatch):
+    from minequiz.services import studio
+
+    token = csrf_of(editor, "/nb/studio/")
+    assert editor.post("/nb/studio/lessons", data={"csrf_token": token, "slug": "race-0"}).status_code == 303
+    # The other post looked before the first was stored, so it saw the address free.
+    monkeypatch.setattr(studio, "slug_taken", lambda slug: False)
+    response = editor.post("/nb/studio/lessons", data={"csrf_token": token, "slug": "race-0"})
+    assert response.status_code == 409
+    assert "En annen leksjon har allerede denne adressen." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).where(Lesson.slug == "race-0")) == 1

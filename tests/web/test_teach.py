@@ -287,6 +287,27 @@ def test_overview_csv_puts_the_class_average_under_each_lessons_best_column(teac
     assert footer[header.index(next(h for h in header if h.endswith(": Best (%)")))] == "100"
 
 
+def test_a_mean_of_fewer_than_five_students_is_hidden_even_in_a_group_of_five(app, teacher):
+    class_id, code = create_class(teacher, "Means")
+    slug = lesson_slugs(app)[0]
+    for number in range(10):
+        student = app.test_client()
+        disability = "yes" if number < 5 else "no"
+        assert join(student, code, f"Student {number}", disability=disability).status_code == 303
+        # One student in the first group has a score; everyone in the second has one.
+        if number in (0, 5, 6, 7, 8, 9):
+            assert submit(student, open_quiz(student, app, slug)).status_code == 303
+    rows = {
+        row[0]: row[1:]
+        for row in table_cells(
+            teacher.get(f"/en/teach/classes/{class_id}/report").get_data(as_text=True), "groups-disability"
+        )[1:]
+    }
+    assert rows["Yes"][0] == "5" and rows["No"][0] == "5"
+    # "Yes" would be one student's score; "No", five of the six, would tell whose it is.
+    assert rows["Yes"][1:] == ["–", "–"] and rows["No"][1:] == ["–", "–"]
+
+
 def test_a_hidden_group_row_never_tells_that_someone_gave_that_answer(app, teacher):
     class_id, code = create_class(teacher, "Profiles")
     report = f"/en/teach/classes/{class_id}/report"
