@@ -16,7 +16,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class IdConverter(IntegerConverter):
-    """A database id: a positive integer that fits PostgreSQL's integer (else 404)."""
+    """A database id: a positive integer that fits PostgreSQL's integer (else 404), in
+    the digits 0-9 only (Python's \\d takes any script's)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)

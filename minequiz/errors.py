@@ -2,7 +2,7 @@
 
 import math
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
@@ -74,7 +74,11 @@ def init_app(app: Flask) -> None:
             )
         if error.code in default_exceptions and error.code < 400:
             return error
-        return render_error(error.code or 500)
+        response = make_response(render_error(error.code or 500))
+        for name, value in error.get_headers():  # such as a 405's Allow
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -7,6 +7,7 @@ from babel.support import Translations
 from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms import Form
 from wtforms.i18n import messages_path
 
 
@@ -15,9 +16,23 @@ def wtforms_messages(locale: str) -> Translations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class PageLanguage:
+    """A form Meta's messages in the page's language."""
+
+    def get_translations(self, form):
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return wtforms_messages(str(get_locale()))
+
+
 class AppForm(FlaskForm):
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form):
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
-            return wtforms_messages(str(get_locale()))
+    class Meta(PageLanguage, FlaskForm.Meta):
+        pass
+
+
+class SubForm(Form):
+    """A form inside another (WTForms' FormField): no CSRF token of its own, and its
+    messages in the page's language too."""
+
+    class Meta(PageLanguage, Form.Meta):
+        pass

@@ -13,7 +13,17 @@ from ..models.user import AGE_GROUPS, DISABILITY, GENDERS, new_session_token
 # Easy to read aloud and to type: no 0/O, 1/I/l.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-PIN = re.compile(r"^\d{4,6}$")
+PIN = re.compile(r"[0-9]{4,6}")
+
+
+def plain_digits(text: str | None) -> str | None:
+    """Digits of any script (Arabic-Indic, full-width...) as 0-9, so that a PIN typed on
+    one keyboard works when typed on another."""
+    if text is None:
+        return None
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 PROFILE_CHOICES = {"age_group": AGE_GROUPS, "gender": GENDERS, "disability": DISABILITY}
 # Hashing something for a missing account too keeps both answers equally slow.
@@ -115,7 +125,7 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     keeping their attempts; a new person becomes a new student."""
     classroom = open_classroom(code)
     key = name_key(name)
-    if not key or not PIN.match(pin or ""):
+    if not key or not PIN.fullmatch(pin or ""):
         raise AccountError("invalid")
     if len(clean_name(name)) > NAME_LENGTH or len(key) > 2 * NAME_LENGTH:
         raise AccountError("too-long")

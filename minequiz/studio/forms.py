@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -22,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import AppForm
+from ..forms import AppForm, SubForm
 from ..services.documents import CONTROL, KEY, LIMITS, MAX_CHOICES, MESSAGE_LIMITS, language_name
 
 KIND_LABELS = {
@@ -66,7 +65,13 @@ def lesson_form_class(languages: tuple[str, ...]):
             _l("Place in the lesson list"),
             validators=[InputRequired(_l("Give a whole number.")), NumberRange(min=1, max=999)],
         ),
-        "messages": MessageChoices(_l("Safety messages this lesson teaches"), choices=[], validate_choice=True),
+        "messages": MessageChoices(
+            _l("Safety messages this lesson teaches"),
+            choices=[],
+            validate_choice=True,
+            # (WTForms' own message for this has no Norwegian translation.)
+            invalid_choice_message=_l("This is not one of the safety messages. Reload the page and choose again."),
+        ),
         "image": FileField(_l("Picture (PNG, JPEG, GIF or WebP, at most 3 MB)")),
         "remove_image": BooleanField(_l("Remove the picture")),
     }
@@ -88,7 +93,7 @@ def choice_form_class(languages: tuple[str, ...]):
     }
     for language in languages:
         fields[f"text_{language}"] = _text(_l("Choice"), LIMITS["text"], True)
-    return type("ChoiceForm", (Form,), fields)
+    return type("ChoiceForm", (SubForm,), fields)
 
 
 @lru_cache(maxsize=8)

@@ -171,6 +171,7 @@ def test_joining_keeps_the_attempts_made_on_this_device(app, class_code):
         (None, "Ali", "abcd", 422, "En PIN-kode er 4 til 6 sifre."),
         (None, "", "1234", 422, "Fyll ut dette feltet."),
         (None, "x" * 41, "1234", 422, "Bruk høyst 40 tegn."),
+        (None, "Ali", "1234\n", 422, "En PIN-kode er 4 til 6 sifre."),
     ],
 )
 def test_bad_joins_get_a_clear_norwegian_answer(app, class_code, code, name, pin, status, message):
@@ -195,6 +196,14 @@ def test_closed_class_cannot_be_joined(app, teacher):
     response = join(app.test_client(), code, "Ali", "1234", lang="nb")
     assert response.status_code == 409
     assert "stengt for nye elever" in response.get_data(as_text=True)
+
+
+def test_a_pin_chosen_in_other_digits_works_typed_as_0_to_9(app, class_code):
+    assert join(app.test_client(), class_code, "Ali", "\u0662\u0664\u0666\u0668").status_code == 303  # Arabic-Indic
+    assert student_login(app.test_client(), class_code, "Ali", "2468").status_code == 303
+    assert (
+        student_login(app.test_client(), class_code, "Ali", "\uff12\uff14\uff16\uff18").status_code == 303
+    )  # full-width
 
 
 def test_student_logs_in_on_another_device_and_brings_this_devices_attempts(app, class_code):

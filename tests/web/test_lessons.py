@@ -92,6 +92,12 @@ def test_wrong_method_is_a_405_page(client):
     response = client.delete("/en/")
     assert response.status_code == 405
     assert "This page cannot be used like that" in response.get_data(as_text=True)
+    assert {"GET", "HEAD"} <= {method.strip() for method in response.headers["Allow"].split(",")}
+    assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_an_id_in_other_digits_is_no_address(client):
+    assert client.get("/en/attempts/\u0661").status_code == 404  # an Arabic-Indic 1
 
 
 def test_healthz_checks_the_database(client):

@@ -510,7 +510,7 @@ def test_a_new_lesson_needs_a_free_and_well_formed_address(app, editor, slug, st
     [
         ({"position": "first"}, "Not a valid integer value"),
         ({"position": "0"}, "Number must be between 1 and 999."),
-        ({"messages": "no-such-message"}, "is not a valid choice for this field."),
+        ({"messages": "no-such-message"}, "This is not one of the safety messages."),
         ({"title_en": "x" * 201}, "Use at most 200 characters."),
         ({"revision": "one"}, ""),
     ],
@@ -719,3 +719,20 @@ def test_two_lessons_made_with_one_address_at_once_give_one_lesson_and_a_409(app
     assert "En annen leksjon har allerede denne adressen." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).where(Lesson.slug == "race-0")) == 1
+
+
+def test_wtforms_own_messages_on_a_norwegian_studio_page_are_norwegian(app, editor):
+    page = editor.get("/nb/studio/lessons/1").get_data(as_text=True)
+    key = re.search(r"questions/([a-z0-9-]+)", page)[1]
+    path = f"/nb/studio/lessons/1/questions/{key}"
+    data = form_of(editor, path)
+    place = next(name for name in data if name.endswith("-place"))
+    data[place] = "13"  # a choice's place, in a form inside the question's form
+    response = editor.post(path, data=data)
+    assert response.status_code == 422
+    assert "Tall må være mellom 1 og 12." in response.get_data(as_text=True)
+    data = form_of(editor, "/nb/studio/lessons/1")
+    data["messages"] = "zz"  # not a safety message (a tampered form)
+    response = editor.post("/nb/studio/lessons/1", data=data)
+    assert response.status_code == 422
+    assert "Dette er ikke et av sikkerhetsbudskapene." in response.get_data(as_text=True)
