@@ -139,13 +139,14 @@ def student_login():
     form = StudentLoginForm()
     if not form.validate_on_submit():
         return render_login(student_form=form, notice=EXPIRED if form.csrf_token.errors else None, status=422)
-    user = accounts.authenticate_student(form.code.data, form.name.data, form.pin.data)
-    if user is None:
+    membership = accounts.authenticate_student(form.code.data, form.name.data, form.pin.data)
+    if membership is None:
         return render_login(student_form=form, notice=_("Wrong class code, name or PIN."), status=401)
+    name, user = membership.display_name, membership.user
     accounts.merge_learner(current_user_or_none(), user)
     db.session.commit()
     start_session(user, remember=True)
-    flash(_("Welcome back, %(name)s.", name=user.display_name))
+    flash(_("Welcome back, %(name)s.", name=name))  # as in the class they logged in to
     return redirect(safe_next(url_for("learn.my_progress")), code=303)
 
 
@@ -168,7 +169,7 @@ def join():
         db.session.commit()
     except accounts.AccountError as refusal:
         db.session.rollback()
-        notice = REFUSALS[refusal.reason] % {"name": learner.display_name if learner else ""}
+        notice = REFUSALS[refusal.reason] % {"name": refusal.name or (learner.display_name if learner else "")}
         return render_template("auth/join.html", form=form, notice=notice), 409
     except IntegrityError:  # someone took the same name at the same moment
         db.session.rollback()

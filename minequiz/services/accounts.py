@@ -31,11 +31,13 @@ _DUMMY_HASH = generate_password_hash("not a real password")
 
 
 class AccountError(Exception):
-    """A refusal the user can understand; `reason` picks the message."""
+    """A refusal the user can understand; `reason` picks the message, `name` (if any) is
+    the name it gives."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, name: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.name = name
 
 
 def normalise_code(text: str) -> str:
@@ -131,8 +133,10 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
         raise AccountError("too-long")
     if learner is not None and learner.role != "student":
         raise AccountError("staff")
-    if learner is not None and any(m.classroom_id == classroom.id for m in learner.memberships):
-        raise AccountError("already-member")
+    if learner is not None:
+        for membership in learner.memberships:
+            if membership.classroom_id == classroom.id:  # named as in this class, not another
+                raise AccountError("already-member", membership.display_name)
     taken = db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
     if db.session.scalar(taken) is not None:
         raise AccountError("name-taken")
@@ -152,7 +156,9 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     return membership
 
 
-def authenticate_student(code: str, name: str, pin: str) -> User | None:
+def authenticate_student(code: str, name: str, pin: str) -> Membership | None:
+    """The membership of the student with this name in the class with this code, if the
+    PIN is theirs."""
     membership = db.session.scalar(
         db.select(Membership)
         .join(Classroom)
@@ -164,7 +170,7 @@ def authenticate_student(code: str, name: str, pin: str) -> User | None:
     user = membership.user
     if not check_password_hash(user.pin_hash, pin or "") or not user.active:
         return None
-    return user
+    return membership
 
 
 def merge_learner(source: User | None, target: User) -> int:

@@ -101,7 +101,8 @@ def export_student(student: User, viewer: User) -> dict:
     return {
         "student": {
             "id": student.id,
-            "display_name": student.display_name,
+            # A teacher gets the name from their own class, not one from another teacher's.
+            "display_name": student.display_name if is_admin else name_for(viewer, student),
             "created_at": student.created_at.isoformat(),
             **(
                 {"age_group": student.age_group, "gender": student.gender, "disability": student.disability}

@@ -343,6 +343,23 @@ def test_a_teacher_sees_the_name_a_student_has_in_their_own_class(app, teacher, 
     page = teacher.get(f"/en/attempts/{attempt_id}").get_data(as_text=True)
     assert "The result of Ali, as they saw it." in page
     assert "Alibaba" not in page
+    with app.app_context():
+        tom_membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Alibaba"))
+        path = f"/en/teach/classes/{tom_membership.classroom_id}/students/{tom_membership.id}/data.json"
+    exported = other.get(path).get_json()
+    assert exported["student"]["display_name"] == "Alibaba"
+    assert "Ali" not in {c["name_in_class"] for c in exported["classes"]} | {exported["student"]["display_name"]}
+    # Logging in to Tom's class greets them as they are named there; joining it again too.
+    device = app.test_client()
+    token = csrf_of(device, "/en/login")
+    response = device.post(
+        "/en/login/student",
+        data={"csrf_token": token, "code": other_code, "name": "Alibaba", "pin": "4321"},
+        follow_redirects=True,
+    )
+    assert "Welcome back, Alibaba." in response.get_data(as_text=True)
+    again = join(device, other_code, "Someone", "4321")
+    assert "You are already in this class as Alibaba." in html.unescape(again.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("page", ["", "/report", "/items", "/overview.csv", "/items.csv", "/messages.csv"])
