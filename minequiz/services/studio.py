@@ -155,10 +155,20 @@ def _bump(lesson: Lesson, revision: int, **values) -> None:
 
 
 def save(lesson: Lesson, revision: int, document: dict, user, action: str, detail: str = "") -> None:
-    """Store a new draft; a Conflict if the lesson was saved by someone else meanwhile."""
+    """Store a new draft; a Conflict if the lesson was saved by someone else meanwhile,
+    unless what was saved is this very draft (the same form sent twice: a double click)."""
     document = dict(document, slug=lesson.slug)
-    _bump(lesson, revision, draft=document, position=document.get("position", lesson.position))
+    try:
+        _bump(lesson, revision, draft=document, position=document.get("position", lesson.position))
+    except Conflict as conflict:
+        if _same(conflict.current, document):
+            return
+        raise
     record(lesson, user, action, detail)
+
+
+def _same(one: dict, other: dict) -> bool:
+    return documents.fingerprint(one) == documents.fingerprint(other) and one.get("position") == other.get("position")
 
 
 def publish(lesson: Lesson, revision: int, user) -> LessonVersion:
@@ -170,8 +180,9 @@ def publish(lesson: Lesson, revision: int, user) -> LessonVersion:
     if lesson.published_version is not None and documents.fingerprint(document) == documents.fingerprint(
         documents.with_languages(version_document(lesson.published_version), languages())
     ):
-        _bump(lesson, revision, draft=None)
-        record(lesson, user, "published", str(lesson.published_version.number))
+        if lesson.draft is not None:  # else it is published as it is already (a double click)
+            _bump(lesson, revision, draft=None)
+            record(lesson, user, "published", str(lesson.published_version.number))
         return lesson.published_version
     messages = {message.key: message for message in db.session.scalars(db.select(SafetyMessage))}
     version = documents.build_version(

@@ -63,6 +63,7 @@ def lesson_form_class(languages: tuple[str, ...]):
     fields = {
         "position": IntegerField(
             _l("Place in the lesson list"),
+            description=_l("A new place applies at once, without publishing."),
             validators=[InputRequired(_l("Give a whole number.")), NumberRange(min=1, max=999)],
         ),
         "messages": MessageChoices(

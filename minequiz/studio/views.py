@@ -231,7 +231,10 @@ def save_lesson(lesson_id: int):
     except studio.Conflict as conflict:
         return conflict_page(conflict, found, mine)
     db.session.commit()
-    flash(_("Saved. Students see the change once you publish."))
+    if mine["position"] != document["position"]:  # the list's order is not versioned
+        flash(_("Saved. The new place in the list applies at once; students see other changes once you publish."))
+    else:
+        flash(_("Saved. Students see the change once you publish."))
     return redirect(url_for(".lesson", lesson_id=found.id), code=303)
 
 

@@ -736,3 +736,23 @@ def test_wtforms_own_messages_on_a_norwegian_studio_page_are_norwegian(app, edit
     response = editor.post("/nb/studio/lessons/1", data=data)
     assert response.status_code == 422
     assert "Dette er ikke et av sikkerhetsbudskapene." in response.get_data(as_text=True)
+
+
+def test_a_save_or_a_publish_sent_twice_is_done_once_without_a_conflict(app, editor):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id, title_en="Sent twice")
+    first = editor.post(f"/en/studio/lessons/{lesson_id}", data=data)
+    second = editor.post(f"/en/studio/lessons/{lesson_id}", data=data)  # the same form, its revision now old
+    assert (first.status_code, second.status_code) == (303, 303)
+    with app.app_context():
+        changes = db.session.scalar(db.select(db.func.count()).where(LessonChange.lesson_id == lesson_id))
+    # A different change on the old revision is still a conflict.
+    assert editor.post(f"/en/studio/lessons/{lesson_id}", data={**data, "title_en": "Other"}).status_code == 409
+    token = csrf_of(editor, f"/en/studio/lessons/{lesson_id}")
+    publish = {"csrf_token": token, "revision": revision(app, lesson_id)}
+    assert editor.post(f"/en/studio/lessons/{lesson_id}/publish", data=publish).status_code == 303
+    assert editor.post(f"/en/studio/lessons/{lesson_id}/publish", data=publish).status_code == 303
+    with app.app_context():
+        versions = db.session.scalars(db.select(LessonVersion).where(LessonVersion.lesson_id == lesson_id)).all()
+        assert len(versions) == 1 and versions[0].texts["en"].title == "Sent twice"
+        assert db.session.scalar(db.select(db.func.count()).where(LessonChange.lesson_id == lesson_id)) == changes + 1
