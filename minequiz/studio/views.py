@@ -3,6 +3,7 @@ service decides and stores, each view commits once."""
 
 import copy
 import json
+import re
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -332,6 +333,10 @@ def question(lesson_id: int, key: str):
 def save_question(lesson_id: int, key: str):
     found = lesson_or_404(lesson_id)
     document = studio.working_document(found)
+    if key not in {question["key"] for question in document["questions"]} and request.form.get("revision") != str(
+        found.revision
+    ):
+        return question_gone(found)
     old = question_or_404(document, key)
     form = question_form(old, found.revision, formdata=request.form)
     form.image.process(request.files)
@@ -361,6 +366,24 @@ def save_question(lesson_id: int, key: str):
     db.session.commit()
     flash(_("Question saved. Students see the change once you publish."))
     return redirect(url_for(".lesson", lesson_id=found.id) + f"#question-{key}", code=303)
+
+
+QUESTION_TEXT_FIELD = re.compile(r"(?:choices-(\d+)-)?(prompt|explanation|text)_([a-z]{2,3}(?:_[A-Za-z]+)?)$")
+
+
+def question_gone(lesson: Lesson):
+    """A question saved after someone else removed it: nothing to save it into, so what
+    was typed into it is shown, to be copied."""
+    labels = {"prompt": _("Question"), "explanation": _("Explanation shown after the answer"), "text": _("Choice")}
+    texts = []
+    for name in request.form:
+        match = QUESTION_TEXT_FIELD.match(name)
+        value = request.form.get(name, "").strip()
+        if match and value:
+            number, part, language = match.groups()
+            label = labels[part] + (f" {int(number) + 1}" if number else "")
+            texts.append((f"{label} ({documents.language_name(language)})", value))
+    return render_template("studio/question_gone.html", lesson=lesson, texts=texts), 409
 
 
 def change_questions(found: Lesson, form, change, action: str, detail: str):

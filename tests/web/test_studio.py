@@ -756,3 +756,23 @@ def test_a_save_or_a_publish_sent_twice_is_done_once_without_a_conflict(app, edi
         versions = db.session.scalars(db.select(LessonVersion).where(LessonVersion.lesson_id == lesson_id)).all()
         assert len(versions) == 1 and versions[0].texts["en"].title == "Sent twice"
         assert db.session.scalar(db.select(db.func.count()).where(LessonChange.lesson_id == lesson_id)) == changes + 1
+
+
+def test_a_question_saved_after_another_editor_removed_it_keeps_what_was_typed(app, editor):
+    page = editor.get("/nb/studio/lessons/1").get_data(as_text=True)
+    key = re.search(r"questions/([a-z0-9-]+)", page)[1]
+    data = form_of(editor, f"/nb/studio/lessons/1/questions/{key}")
+    data["prompt_nb"] = "Et spørsmål skrevet mens en annen slettet det"
+    token = csrf_of(editor, "/nb/studio/lessons/1")
+    removed = editor.post(
+        f"/nb/studio/lessons/1/questions/{key}/delete", data={"csrf_token": token, "revision": revision(app, 1)}
+    )
+    assert removed.status_code == 303
+    response = editor.post(f"/nb/studio/lessons/1/questions/{key}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Et spørsmål skrevet mens en annen slettet det" in page and "Dette spørsmålet ble fjernet" in page
+    assert "Spørsmål (norsk bokmål)" in page
+    # An address of a question that never was is still a 404.
+    data["revision"] = str(revision(app, 1))
+    assert editor.post("/nb/studio/lessons/1/questions/no-such-key", data=data).status_code == 404
