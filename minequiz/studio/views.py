@@ -26,6 +26,9 @@ from .labels import action_labels, diff_labels, problem_for_image, state_labels
 bp = Blueprint("studio", __name__, url_prefix="/<lang>/studio")
 bp.after_request(no_store)
 UPLOAD_LIMIT = images.MAX_UPLOAD_BYTES + 512 * 1024
+# For an editor: room for a phone's photo, so that one too large for a lesson is refused
+# on its form, with everything typed kept, rather than by a bare 413 page.
+EDITOR_UPLOAD_LIMIT = 24 * 1024 * 1024
 _require = require_roles("editor", "admin")
 
 
@@ -35,6 +38,8 @@ def guard():
         request.max_content_length = UPLOAD_LIMIT
         if not current_user.is_authenticated or not current_user.has_credentials:
             return session_expired()
+        if current_user.role in ("editor", "admin"):
+            request.max_content_length = EDITOR_UPLOAD_LIMIT
     return _require()
 
 

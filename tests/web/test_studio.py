@@ -776,3 +776,17 @@ def test_a_question_saved_after_another_editor_removed_it_keeps_what_was_typed(a
     # An address of a question that never was is still a 404.
     data["revision"] = str(revision(app, 1))
     assert editor.post("/nb/studio/lessons/1/questions/no-such-key", data=data).status_code == 404
+
+
+def test_a_phone_photo_too_large_is_refused_on_the_form_with_the_text_kept(app, editor):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id, body_nb="En lang tekst som ikke skal gå tapt.")
+    data["image"] = (io.BytesIO(b"\xff\xd8\xff" + os.urandom(5 * 1024 * 1024)), "photo.jpg")  # 5 MB
+    response = editor.post(f"/nb/studio/lessons/{lesson_id}", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Bildet er for stort." in page and "En lang tekst som ikke skal gå tapt." in page
+    # A post from no editor at all is still held to the picture's own limit.
+    stranger = app.test_client()
+    big = {"image": (io.BytesIO(os.urandom(5 * 1024 * 1024)), "photo.jpg")}
+    assert stranger.post(f"/nb/studio/lessons/{lesson_id}", data=big).status_code == 413
