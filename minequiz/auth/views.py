@@ -129,6 +129,12 @@ def resume_page(user):
     return render_template("studio/resume.html", fields=fields, resume_url=target, texts=texts)
 
 
+@bp.get("/login/student")
+def student_login_address():
+    """The student login form posts here; asked for (a reopened tab), it is the login page."""
+    return redirect(url_for("auth.login"), code=303)
+
+
 @bp.post("/login/student")
 @limiter.limit(
     "5 per 15 minutes", key_func=lambda: f"{student_key()}@{get_remote_address()}", exempt_when=no_account_named

@@ -136,6 +136,13 @@ def submit_quiz(slug: str):
     return redirect(url_for("learn.attempt", attempt_id=attempt_id), code=303)
 
 
+@bp.get("/lessons/<slug>/quiz/answers")
+def answers_address(slug: str):
+    """Answers are only ever posted here; a reopened tab or a restored session asking for
+    this address gets the quiz (its own page says whether the lesson exists)."""
+    return redirect(url_for("learn.quiz", slug=slug), code=303)
+
+
 def already_submitted(existing: Attempt):
     own = existing.user_id == current_learner_id()
     return render_template("learn/already_submitted.html", attempt=existing if own else None), 409
@@ -164,6 +171,7 @@ def attempt(attempt_id: int):
         display_order=content.display_order,
         mastery=mastery(),
         own=found.user_id == current_learner_id(),
+        still_taught=content.published_version(version.lesson.slug) is not None,
         student_name=None if found.user_id == current_learner_id() else classes.name_for(current_user, found.user),
     )
 

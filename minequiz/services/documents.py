@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale
@@ -253,13 +254,19 @@ def question_problems(question: dict) -> list[str]:
     return problems
 
 
+def written(text: str | None) -> bool:
+    """Whether a text has something to show: more than spaces and invisible characters
+    (a zero-width space, say)."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in text or "")
+
+
 def missing_texts(document: dict, languages) -> list[Problem]:
     """Every text that is empty in some language, each named so an editor can find it."""
     problems = []
 
     def check(where: str, texts: dict, label: str, question: str | None = None) -> None:
         for language in languages:
-            if not (texts or {}).get(language, "").strip():
+            if not written((texts or {}).get(language)):
                 problems.append(
                     Problem(
                         where,
@@ -320,7 +327,7 @@ def completeness(document: dict, languages) -> dict[str, int]:
         fields.extend(choice.get("text") or {} for choice in question.get("choices") or [])
     total = len(fields)
     return {
-        language: round(100 * sum(1 for texts in fields if texts.get(language, "").strip()) / total) if total else 0
+        language: round(100 * sum(1 for texts in fields if written(texts.get(language))) / total) if total else 0
         for language in languages
     }
 

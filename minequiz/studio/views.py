@@ -4,6 +4,7 @@ service decides and stores, each view commits once."""
 import copy
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -45,8 +46,12 @@ def guard():
 
 def session_expired():
     """A form posted after the session ended: nothing is saved, but its text is kept in
-    the login form and offered for saving again once the editor has logged in."""
+    the login form and offered for saving again once the editor has logged in. Not a form
+    posted from another site: its text would be offered to the editor as theirs."""
     form = StaffLoginForm(formdata=None)
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:  # (the host alone: a proxy may end HTTPS)
+        fail(403, _("This form was sent from another site, so nothing was saved."))
     if any(upload.filename for upload in request.files.values()):
         # A file cannot be kept for the browser to send again: back to the page after login.
         lesson_id = (request.view_args or {}).get("lesson_id")
@@ -346,8 +351,10 @@ def save_question(lesson_id: int, key: str):
     form = question_form(old, found.revision, formdata=request.form)
     form.image.process(request.files)
     if request.form.get("action") == "add-choice":
-        if len(form.choices.entries) < forms.MAX_CHOICES:
-            form.choices.append_entry()
+        if len(form.choices.entries) >= forms.MAX_CHOICES:
+            notice = _("A question has at most %(max)d choices.", max=forms.MAX_CHOICES)
+            return render_question(found, form, old, notice=notice)
+        form.choices.append_entry()
         return render_question(found, form, old, notice=_("A choice was added below. Nothing is saved yet."))
     if not form.validate_on_submit():
         notice = (

@@ -143,3 +143,11 @@ def test_an_unusual_error_keeps_its_code(client):
 def test_language_switch_on_a_form_result_leads_to_a_page(client):
     page = client.post("/nb/login/student", data={}).get_data(as_text=True)
     assert 'href="/en/" hreflang="en"' in page
+
+
+def test_addresses_forms_post_to_lead_back_to_their_form_when_asked_for(client, app):
+    slug = lesson_slugs(app)[0]
+    response = client.get(f"/nb/lessons/{slug}/quiz/answers")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/nb/lessons/{slug}/quiz")
+    response = client.get("/nb/login/student")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/nb/login")

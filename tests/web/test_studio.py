@@ -355,7 +355,8 @@ def test_unpublish_and_archive_keep_attempts(app, editor):
     lesson_id = publishable_lesson(editor)
     publish(editor, lesson_id)
     student = app.test_client()
-    submit(student, open_quiz(student, app, "local-signs"))
+    result = submit(student, open_quiz(student, app, "local-signs")).headers["Location"]
+    assert "Take the quiz again" in student.get(result).get_data(as_text=True)
     assert "/en/lessons/local-signs" in student.get("/en/").get_data(as_text=True)  # kept from now on
     token = csrf_of(editor, f"/en/studio/lessons/{lesson_id}")
     response = editor.post(
@@ -365,6 +366,9 @@ def test_unpublish_and_archive_keep_attempts(app, editor):
     # The learner, signed in by their attempt, gets the content check with their user's row.
     assert "/en/lessons/local-signs" not in student.get("/en/").get_data(as_text=True)
     assert student.get("/en/lessons/local-signs").status_code == 404
+    # Their result stays, with no way into a quiz that is gone.
+    page = student.get(result).get_data(as_text=True)
+    assert "Take the quiz again" not in page and "/en/lessons/local-signs" not in page
     assert "Archived" in editor.get("/en/studio/").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 1
@@ -790,3 +794,39 @@ def test_a_phone_photo_too_large_is_refused_on_the_form_with_the_text_kept(app, 
     stranger = app.test_client()
     big = {"image": (io.BytesIO(os.urandom(5 * 1024 * 1024)), "photo.jpg")}
     assert stranger.post(f"/nb/studio/lessons/{lesson_id}", data=big).status_code == 413
+
+
+def test_a_form_posted_from_another_site_while_logged_out_is_not_offered_for_saving(app, editor):
+    stranger = app.test_client()
+    data = {"title_en": "Planted by someone else", "revision": "1"}
+    response = stranger.post("/en/studio/lessons/1", data=data, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "Planted by someone else" not in response.get_data(as_text=True)
+    same_site = stranger.post("/en/studio/lessons/1", data=data, headers={"Origin": "http://localhost"})
+    assert same_site.status_code == 401 and "Planted by someone else" in same_site.get_data(as_text=True)
+
+
+def test_a_text_of_only_invisible_characters_counts_as_missing(app, editor):
+    lesson_id = publishable_lesson(editor)
+    data = fill_lesson(editor, lesson_id, summary_nb="\u200b")
+    assert editor.post(f"/nb/studio/lessons/{lesson_id}", data=data).status_code == 303
+    token = csrf_of(editor, f"/nb/studio/lessons/{lesson_id}")
+    response = editor.post(
+        f"/nb/studio/lessons/{lesson_id}/publish", data={"csrf_token": token, "revision": revision(app, lesson_id)}
+    )
+    assert response.status_code == 422
+    assert "Sammendraget mangler på norsk bokmål." in response.get_data(as_text=True)
+
+
+def test_adding_a_choice_past_the_most_says_so(app, editor):
+    page = editor.get("/en/studio/lessons/1").get_data(as_text=True)
+    key = re.search(r"questions/([a-z0-9-]+)", page)[1]
+    path = f"/en/studio/lessons/1/questions/{key}"
+    data = form_of(editor, path)
+    for _ in range(12):
+        response = editor.post(path, data={**data, "action": "add-choice"})
+        data = {
+            **data,
+            **dict(re.findall(r'name="(choices-\d+-key)"[^>]*value="([^"]*)"', response.get_data(as_text=True))),
+        }
+    assert "A question has at most 12 choices." in response.get_data(as_text=True)
