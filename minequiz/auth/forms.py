@@ -6,10 +6,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from ..forms import AppForm
-from ..services.accounts import PROFILE_CHOICES, plain_digits
+from ..services.accounts import PROFILE_CHOICES
 from ..validators import VisibleText
 
-PIN_RULE = Regexp(r"^[0-9]{4,6}\Z", message=_l("A PIN is 4 to 6 digits."))
+# Digits of any script (the services read them as 0-9), and no line break after them.
+PIN_RULE = Regexp(r"^\d{4,6}\Z", message=_l("A PIN is 4 to 6 digits."))
 REQUIRED = InputRequired(message=_l("Fill in this field."))
 TOO_LONG = _l("Use at most %(max)d characters.")
 
@@ -42,7 +43,7 @@ class StaffLoginForm(AppForm):
 class StudentLoginForm(AppForm):
     code = StringField(_l("Class code"), validators=[REQUIRED, Length(max=20, message=TOO_LONG)])
     name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=40, message=TOO_LONG)])
-    pin = PasswordField(_l("Your PIN"), validators=[REQUIRED, PIN_RULE], filters=[plain_digits])
+    pin = PasswordField(_l("Your PIN"), validators=[REQUIRED, PIN_RULE])
 
 
 class JoinForm(AppForm):
@@ -56,7 +57,6 @@ class JoinForm(AppForm):
         _l("Choose a PIN"),
         description=_l("4 to 6 digits. You need it to log in on another device."),
         validators=[REQUIRED, PIN_RULE],
-        filters=[plain_digits],
     )
     age_group = SelectField(_l("Age group (optional)"), choices=profile_options("age_group"), validators=[Optional()])
     gender = SelectField(_l("Gender (optional)"), choices=profile_options("gender"), validators=[Optional()])

@@ -16,12 +16,17 @@ CODE_LENGTH = 6
 PIN = re.compile(r"[0-9]{4,6}")
 
 
-def plain_digits(text: str | None) -> str | None:
+def plain_digits(text: str) -> str:
     """Digits of any script (Arabic-Indic, full-width...) as 0-9, so that a PIN typed on
     one keyboard works when typed on another."""
-    if text is None:
-        return None
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    """A PIN as typed, in any script's digits. One chosen before they were read as 0-9 was
+    stored as typed, so it is also compared as typed."""
+    plain = plain_digits(pin)
+    return check_password_hash(pin_hash, plain) or (plain != pin and check_password_hash(pin_hash, pin))
 
 
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
@@ -127,7 +132,8 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     keeping their attempts; a new person becomes a new student."""
     classroom = open_classroom(code)
     key = name_key(name)
-    if not key or not PIN.fullmatch(pin or ""):
+    pin = pin or ""
+    if not key or not PIN.fullmatch(plain_digits(pin)):
         raise AccountError("invalid")
     if len(clean_name(name)) > NAME_LENGTH or len(key) > 2 * NAME_LENGTH:
         raise AccountError("too-long")
@@ -140,12 +146,12 @@ def join_class(code: str, name: str, pin: str, learner: User | None, profile: di
     taken = db.select(Membership.id).where(Membership.classroom_id == classroom.id, Membership.name_key == key)
     if db.session.scalar(taken) is not None:
         raise AccountError("name-taken")
-    if learner is not None and learner.pin_hash is not None and not check_password_hash(learner.pin_hash, pin):
+    if learner is not None and learner.pin_hash is not None and not pin_matches(learner.pin_hash, pin):
         raise AccountError("pin-mismatch")
     student = learner or User(role="student")
     # The first name given stays the person's name; each class keeps its own in the membership.
     student.display_name = student.display_name or clean_name(name)
-    student.pin_hash = student.pin_hash or generate_password_hash(pin)
+    student.pin_hash = student.pin_hash or generate_password_hash(plain_digits(pin))
     for field, allowed in PROFILE_CHOICES.items():
         value = profile.get(field)
         if value in allowed:
@@ -168,7 +174,7 @@ def authenticate_student(code: str, name: str, pin: str) -> Membership | None:
         check_password_hash(_DUMMY_HASH, pin or "")
         return None
     user = membership.user
-    if not check_password_hash(user.pin_hash, pin or "") or not user.active:
+    if not pin_matches(user.pin_hash, pin or "") or not user.active:
         return None
     return membership
 

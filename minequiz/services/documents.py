@@ -31,9 +31,12 @@ QUESTION_TEXTS = ("prompt", "explanation")
 MAX_CHOICES = 12
 MAX_QUESTIONS = 100
 KEY_LENGTH = 100  # a lesson's address, a question's or a choice's key (their columns)
-# No text may hold these: C0 controls but tab and line breaks, and DEL. None shows on a
-# page, and PostgreSQL refuses NUL in a text.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# No text may hold these: C0 controls but tab and line breaks, DEL, and halves of a
+# surrogate pair (which JSON can carry, and UTF-8 cannot). None shows on a page, and
+# PostgreSQL refuses NUL in a text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Deeper than any lesson file nests (a choice's text is 8 levels down in a file).
+MAX_DEPTH = 16
 MESSAGE_KEY_LENGTH = 64
 MESSAGE_LIMITS = {"title": 200, "text": 600}  # a safety message's
 LIMITS = {"title": 200, "summary": 600, "body": 20000, "prompt": 2000, "explanation": 2000, "text": 600, "alt": 300}
@@ -406,11 +409,28 @@ def image_hashes(document: dict) -> set[str]:
     return {part["image"]["sha256"] for part in parts if part.get("image")}
 
 
+def too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    """Whether parsed JSON nests deeper than `limit` (copying it, or reading it back, would
+    run out of stack)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((inner, depth + 1) for inner in item.values())
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+    return False
+
+
 def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
     """(place, problem) for everything that is not a lesson document at all: wrong types,
     bad keys, unknown kinds. Missing texts are not shape problems (a draft may lack them)."""
     if not isinstance(document, dict):
         return [(where or "/", _("A lesson must be a JSON object."))]
+    if too_deep(document):
+        return [(where or "/", _("This is not a minequiz lesson file: it is nested too deeply."))]
     problems = []
     if not _is_key(document.get("slug")):
         problems.append((f"{where}slug", _("Use lower-case letters and digits joined by dashes, such as local-signs.")))
@@ -439,7 +459,8 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
         key = question.get("key")
         if not _is_key(key, keys):
             problems.append((f"{place}.key", _("Each question needs its own key of lower-case letters and digits.")))
-        keys.add(key)
+        else:
+            keys.add(key)
         if question.get("kind") not in QUESTION_KINDS:
             problems.append((f"{place}.kind", _("Choose what kind of question this is.")))
         if "message" in question and not isinstance(question["message"], str):

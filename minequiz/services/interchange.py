@@ -31,9 +31,7 @@ def export(lessons: list[Lesson]) -> dict:
         document = studio.working_document(lesson)
         document["published"] = lesson.published_version_id is not None
         items.append(document)
-        for part in [document, *document["questions"]]:
-            if part.get("image"):
-                shas.add(part["image"]["sha256"])
+        shas |= documents.image_hashes(document)
     messages = db.session.scalars(db.select(SafetyMessage).order_by(SafetyMessage.number, SafetyMessage.key))
     pictures = db.session.scalars(db.select(Image).where(Image.sha256.in_(shas)).order_by(Image.sha256)) if shas else []
     return {
@@ -129,6 +127,8 @@ def _line_of(lines: dict[str, int], path: str) -> int | None:
 def _message_problems(data, languages) -> list[tuple[str, str]]:
     problems = []
     keys = set()
+    if not isinstance(data.get("messages", []), list):
+        return [("messages", _("'messages' must be a list."))]
     for number, message in enumerate(data.get("messages") or []):
         place = f"messages[{number}]"
         if not isinstance(message, dict) or not isinstance(message.get("key"), str):
@@ -146,7 +146,7 @@ def _message_problems(data, languages) -> list[tuple[str, str]]:
         for name, limit in documents.MESSAGE_LIMITS.items():
             texts = message.get(name)
             if not isinstance(texts, dict) or not all(
-                isinstance(texts.get(language), str) and texts[language].strip() for language in languages
+                isinstance(texts.get(language), str) and documents.written(texts[language]) for language in languages
             ):
                 problems.append((f"{place}.{name}", _("Write the title and the message in every language.")))
             elif problem := documents.text_problem(texts, limit):
@@ -176,6 +176,7 @@ def _image_problems(data) -> list[tuple[str, str]]:
 
 def check(text: str, languages) -> dict:
     """The parsed file, or ImportRefused listing every problem with its line."""
+    deep = False
     try:
         data = json.loads(text)
     except ValueError as error:
@@ -183,23 +184,29 @@ def check(text: str, languages) -> dict:
         raise ImportRefused(
             [(line, _("This is not a JSON file: %(error)s", error=getattr(error, "msg", "")))]
         ) from None
-    except RecursionError:
-        raise ImportRefused([(None, _("This is not a minequiz lesson file: it is nested too deeply."))]) from None
+    except RecursionError:  # nested beyond what Python reads
+        data, deep = None, True
+    # (Deeper than a lesson file ever is: reading it back, or copying it, would overflow too.)
+    if deep or documents.too_deep(data, documents.MAX_DEPTH + 2):
+        raise ImportRefused([(None, _("This is not a minequiz lesson file: it is nested too deeply."))])
     lines = value_lines(text)
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("lessons"), list):
         raise ImportRefused(
             [(1, _("This is not a minequiz lesson file (its 'format' is not \"%(format)s\").", format=FORMAT))]
         )
     problems = _message_problems(data, languages) + _image_problems(data)
-    known_messages = {m["key"] for m in data.get("messages") or [] if isinstance(m, dict)} | studio.message_keys()
+    given = data.get("messages") if isinstance(data.get("messages"), list) else []
+    known_messages = {m["key"] for m in given if isinstance(m, dict) and isinstance(m.get("key"), str)}
+    known_messages |= studio.message_keys()
     slugs = set()
     for number, lesson in enumerate(data["lessons"]):
         place = f"lessons[{number}]"
-        problems += documents.shape_problems(lesson, place + ".")
-        if not isinstance(lesson, dict):
-            continue
-        if not isinstance(lesson.get("published", False), bool):
+        shape = documents.shape_problems(lesson, place + ".")
+        problems += shape
+        if isinstance(lesson, dict) and not isinstance(lesson.get("published", False), bool):
             problems.append((f"{place}.published", _("'published' must be true or false.")))
+        if shape:  # the checks below need a sound shape
+            continue
         if lesson.get("slug") in slugs:
             problems.append((f"{place}.slug", _("Two lessons in this file have the same address.")))
         slugs.add(lesson.get("slug"))

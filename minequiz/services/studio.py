@@ -158,12 +158,9 @@ def save(lesson: Lesson, revision: int, document: dict, user, action: str, detai
     """Store a new draft; a Conflict if the lesson was saved by someone else meanwhile,
     unless what was saved is this very draft (the same form sent twice: a double click)."""
     document = dict(document, slug=lesson.slug)
-    try:
-        _bump(lesson, revision, draft=document, position=document.get("position", lesson.position))
-    except Conflict as conflict:
-        if _same(conflict.current, document):
-            return
-        raise
+    if revision != lesson.revision and _same(working_document(lesson), document):
+        return
+    _bump(lesson, revision, draft=document, position=document.get("position", lesson.position))
     record(lesson, user, action, detail)
 
 

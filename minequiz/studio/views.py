@@ -380,7 +380,7 @@ def save_question(lesson_id: int, key: str):
     return redirect(url_for(".lesson", lesson_id=found.id) + f"#question-{key}", code=303)
 
 
-QUESTION_TEXT_FIELD = re.compile(r"(?:choices-(\d+)-)?(prompt|explanation|text)_([a-z]{2,3}(?:_[A-Za-z]+)?)$")
+QUESTION_TEXT_FIELD = re.compile(r"(?:choices-([0-9]{1,2})-)?(prompt|explanation|text)_(\w+)")
 
 
 def question_gone(lesson: Lesson):
@@ -389,9 +389,9 @@ def question_gone(lesson: Lesson):
     labels = {"prompt": _("Question"), "explanation": _("Explanation shown after the answer"), "text": _("Choice")}
     texts = []
     for name in request.form:
-        match = QUESTION_TEXT_FIELD.match(name)
+        match = QUESTION_TEXT_FIELD.fullmatch(name)
         value = request.form.get(name, "").strip()
-        if match and value:
+        if match and value and match[3] in languages():
             number, part, language = match.groups()
             label = labels[part] + (f" {int(number) + 1}" if number else "")
             texts.append((f"{label} ({documents.language_name(language)})", value))

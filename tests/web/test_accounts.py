@@ -206,6 +206,17 @@ def test_a_pin_chosen_in_other_digits_works_typed_as_0_to_9(app, class_code):
     )  # full-width
 
 
+def test_a_pin_stored_as_typed_before_digits_were_read_as_0_to_9_still_works(app, class_code):
+    from werkzeug.security import generate_password_hash
+
+    assert join(app.test_client(), class_code, "Bea", "1357").status_code == 303
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.display_name == "Bea"))
+        membership.user.pin_hash = generate_password_hash("\u0661\u0663\u0665\u0667")  # as an older release stored it
+        db.session.commit()
+    assert student_login(app.test_client(), class_code, "Bea", "\u0661\u0663\u0665\u0667").status_code == 303
+
+
 def test_student_logs_in_on_another_device_and_brings_this_devices_attempts(app, class_code):
     first = app.test_client()
     slug = lesson_slugs(app)[0]

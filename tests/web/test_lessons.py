@@ -96,8 +96,14 @@ def test_wrong_method_is_a_405_page(client):
     assert response.headers["Content-Type"].startswith("text/html")
 
 
-def test_an_id_in_other_digits_is_no_address(client):
-    assert client.get("/en/attempts/\u0661").status_code == 404  # an Arabic-Indic 1
+def test_an_id_in_other_digits_is_no_address(client, app):
+    from tests.factories import open_quiz, submit
+
+    result = submit(client, open_quiz(client, app, lesson_slugs(app)[0])).headers["Location"]
+    attempt_id = int(result.rsplit("/", 1)[1])
+    assert client.get(f"/en/attempts/{attempt_id}").status_code == 200
+    arabic_indic = "".join(chr(0x0660 + int(digit)) for digit in str(attempt_id))
+    assert client.get(f"/en/attempts/{arabic_indic}").status_code == 404
 
 
 def test_healthz_checks_the_database(client):

@@ -643,6 +643,11 @@ def imported_lesson(editor, **changes) -> dict:
         (lambda lesson: lesson["questions"][0]["prompt"].update(en="Who?\x00"), "invisible control character"),
         (lambda lesson: lesson.update(questions=lesson["questions"] * 34), "A lesson has at most 100 questions."),
         (lambda lesson: lesson.update(published="no"), "'published' must be true or false."),
+        (lambda lesson: lesson.update(extra=json.loads("[" * 600 + "]" * 600)), "nested too deeply"),
+        (lambda lesson: lesson["questions"][0]["prompt"].update(en="\ud800"), "invisible control character"),
+        (lambda lesson: lesson["questions"][0].update(key=["a"]), "Each question needs its own key"),
+        (lambda lesson: lesson.update(slug=["a"]), "Use lower-case letters"),
+        (lambda lesson: lesson.update(messages=5, image={"sha256": ["x"], "alt": {}}), "'messages' must be a list"),
     ],
 )
 def test_an_import_keeps_to_the_studio_limits_and_stores_nothing_else(app, editor, change, problem):
@@ -651,7 +656,7 @@ def test_an_import_keeps_to_the_studio_limits_and_stores_nothing_else(app, edito
     with app.app_context():
         before = db.session.scalar(db.select(db.func.count()).select_from(Lesson))
     response = post_import(editor, json.dumps(document, indent=2))
-    assert response.status_code == 422
+    assert response.status_code == 422, response.status_code
     assert problem in html.unescape(response.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Lesson)) == before
@@ -668,6 +673,18 @@ def test_an_import_refuses_a_question_with_more_choices_than_the_studio_takes(ap
     assert "A question has at most 12 choices." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("messages", "problem"),
+    [(5, "'messages' must be a list."), ([{"number": 3}], "A safety message needs a 'key'")],
+)
+def test_an_import_with_messages_of_the_wrong_shape_is_refused(app, editor, messages, problem):
+    document = imported_lesson(editor)
+    document["messages"] = messages
+    response = post_import(editor, json.dumps(document))
+    assert response.status_code == 422
+    assert problem in html.unescape(response.get_data(as_text=True))
+
+
 def test_an_import_refuses_a_safety_message_numbered_out_of_range(app, editor):
     document = imported_lesson(editor)
     message = {"key": "odd-one", "number": -5, "title": {"nb": "T", "en": "T"}, "text": {"nb": "M", "en": "M"}}
@@ -681,6 +698,19 @@ def test_a_file_nested_too_deeply_is_refused_in_the_editors_language(editor):
     response = post_import(editor, "[" * 100_000 + "]" * 100_000, "nb")
     assert response.status_code == 422
     assert "for dypt" in response.get_data(as_text=True)
+
+
+def test_a_conflict_form_nested_too_deeply_is_refused_and_the_lesson_still_opens(app, editor):
+    document = json.loads(editor.get("/en/studio/lessons/1/export.json").get_data(as_text=True))["lessons"][0]
+    document.pop("published")
+    document["extra"] = json.loads("[" * 600 + "]" * 600)
+    token = csrf_of(editor, "/en/studio/lessons/1")
+    response = editor.post(
+        "/en/studio/lessons/1/resolve",
+        data={"csrf_token": token, "revision": str(revision(app, 1)), "document": json.dumps(document)},
+    )
+    assert response.status_code == 400
+    assert editor.get("/en/studio/lessons/1").status_code == 200
 
 
 def test_a_conflict_form_cannot_bring_a_picture_that_is_not_stored(app, editor):
