@@ -518,7 +518,22 @@ def preview_version(found: Lesson) -> LessonVersion:
         item.id = number
         for place, choice in enumerate(item.choices, 1):
             choice.id = number * 100 + place
+    mark_missing(version, g.lang)
     return version
+
+
+def mark_missing(version: LessonVersion, language: str) -> None:
+    """In a preview, a text not written in the page's language says so where it would be
+    (a published version has every text)."""
+    marker = "[" + _("Missing in %(language)s", language=documents.language_name(language)) + "]"
+    rows = [(version.texts.get(language), ("title", "summary", "body"))]
+    for question in version.questions:
+        rows.append((question.texts.get(language), ("prompt", "explanation")))
+        rows += [(choice.texts.get(language), ("text",)) for choice in question.choices]
+    for row, names in rows:
+        for name in names:
+            if row is not None and not documents.written(getattr(row, name)):
+                setattr(row, name, marker)
 
 
 @bp.get("/lessons/<id:lesson_id>/preview")

@@ -860,3 +860,12 @@ def test_adding_a_choice_past_the_most_says_so(app, editor):
             **dict(re.findall(r'name="(choices-\d+-key)"[^>]*value="([^"]*)"', response.get_data(as_text=True))),
         }
     assert "A question has at most 12 choices." in response.get_data(as_text=True)
+
+
+def test_the_preview_marks_each_text_not_written_in_its_language(app, editor):
+    lesson_id = publishable_lesson(editor)
+    add_question(editor, lesson_id, "single")  # a new question: nothing written yet
+    page = editor.get(f"/nb/studio/lessons/{lesson_id}/preview/quiz").get_data(as_text=True)
+    assert "[Mangler på norsk bokmål]" in page
+    choice_labels = re.findall(r'<label for="q\d+-\d+">([^<]*)</label>', page)
+    assert choice_labels and not any(label.strip().isdigit() for label in choice_labels)
