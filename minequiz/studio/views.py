@@ -66,6 +66,16 @@ def session_expired():
     ), 401
 
 
+def refusal_notice(form) -> str | None:
+    """What to say above a studio form refused for its hidden fields (an expired page, or
+    one changed by hand); None for mistakes shown at their fields."""
+    if form.csrf_token.errors:
+        return _("This page had expired, so nothing was saved. Check and save again.")
+    if form.revision.errors:
+        return _("This page was changed or is incomplete, so nothing was saved. Reload it and try again.")
+    return None
+
+
 def languages() -> tuple[str, ...]:
     return studio.languages()
 
@@ -223,9 +233,7 @@ def save_lesson(lesson_id: int):
     form = lesson_form(document, found.revision, formdata=request.form)
     form.image.process(request.files)
     if not form.validate_on_submit():
-        notice = (
-            _("This page had expired, so nothing was saved. Check and save again.") if form.csrf_token.errors else None
-        )
+        notice = refusal_notice(form)
         return render_lesson(found, form, document, 422 if not notice else 400, notice=notice)
     mine = copy.deepcopy(document)
     mine["position"] = form.position.data
@@ -357,9 +365,7 @@ def save_question(lesson_id: int, key: str):
         form.choices.append_entry()
         return render_question(found, form, old, notice=_("A choice was added below. Nothing is saved yet."))
     if not form.validate_on_submit():
-        notice = (
-            _("This page had expired, so nothing was saved. Check and save again.") if form.csrf_token.errors else None
-        )
+        notice = refusal_notice(form)
         return render_question(found, form, old, 400 if notice else 422, notice=notice)
     new = question_from_form(form, old)
     problems = documents.question_problems(new)
@@ -620,9 +626,7 @@ def message(message_id: int):
         return render_template("studio/message.html", message=found, form=form, languages=languages())
     form = form_class()
     if not form.validate_on_submit():
-        notice = (
-            _("This page had expired, so nothing was saved. Check and save again.") if form.csrf_token.errors else None
-        )
+        notice = refusal_notice(form)
         return render_template(
             "studio/message.html", message=found, form=form, languages=languages(), notice=notice
         ), 400 if notice else 422

@@ -516,7 +516,6 @@ def test_a_new_lesson_needs_a_free_and_well_formed_address(app, editor, slug, st
         ({"position": "0"}, "Number must be between 1 and 999."),
         ({"messages": "no-such-message"}, "This is not one of the safety messages."),
         ({"title_en": "x" * 201}, "Use at most 200 characters."),
-        ({"revision": "one"}, ""),
     ],
 )
 def test_lesson_form_errors_are_named_and_nothing_is_saved(app, editor, changes, message):
@@ -869,3 +868,12 @@ def test_the_preview_marks_each_text_not_written_in_its_language(app, editor):
     assert "[Mangler på norsk bokmål]" in page
     choice_labels = re.findall(r'<label for="q\d+-\d+">([^<]*)</label>', page)
     assert choice_labels and not any(label.strip().isdigit() for label in choice_labels)
+
+
+def test_a_studio_form_with_its_revision_changed_by_hand_says_so_and_keeps_the_text(app, editor):
+    data = fill_lesson(editor, 1, body_nb="Tekst som skal stå igjen.")
+    data["revision"] = "abc"
+    response = editor.post("/nb/studio/lessons/1", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Denne siden ble endret eller er ufullstendig" in page and "Tekst som skal stå igjen." in page
