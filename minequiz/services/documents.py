@@ -15,7 +15,6 @@ import copy
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale
@@ -24,6 +23,7 @@ from flask_babel import gettext as _
 
 from ..models import Choice, ChoiceText, LessonText, LessonVersion, Question, QuestionText
 from ..models.content import QUESTION_KINDS
+from .accounts import clean_name
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LESSON_TEXTS = ("title", "summary", "body")
@@ -259,8 +259,8 @@ def question_problems(question: dict) -> list[str]:
 
 def written(text: str | None) -> bool:
     """Whether a text has something to show: more than spaces and invisible characters
-    (a zero-width space, say)."""
-    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in text or "")
+    (a zero-width space, say), as a name must."""
+    return bool(clean_name(text or ""))
 
 
 def missing_texts(document: dict, languages) -> list[Problem]:
@@ -385,8 +385,10 @@ def text_problem(texts, limit: int) -> str | None:
     return None
 
 
-def _is_key(value, taken=()) -> bool:
-    return isinstance(value, str) and len(value) <= KEY_LENGTH and bool(KEY.match(value)) and value not in taken
+def is_key(value, taken=(), length: int = KEY_LENGTH) -> bool:
+    """A key (or a lesson's address) from outside: lower-case words joined by dashes, that
+    fits its column and is not `taken` yet."""
+    return isinstance(value, str) and len(value) <= length and bool(KEY.match(value)) and value not in taken
 
 
 def _image_problems(image, where: str) -> list[tuple[str, str]]:
@@ -432,7 +434,7 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
     if too_deep(document):
         return [(where or "/", _("This is not a minequiz lesson file: it is nested too deeply."))]
     problems = []
-    if not _is_key(document.get("slug")):
+    if not is_key(document.get("slug")):
         problems.append((f"{where}slug", _("Use lower-case letters and digits joined by dashes, such as local-signs.")))
     position = document.get("position", 1)
     if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= 999:
@@ -457,7 +459,7 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
             problems.append((place, _("A question must be a JSON object.")))
             continue
         key = question.get("key")
-        if not _is_key(key, keys):
+        if not is_key(key, keys):
             problems.append((f"{place}.key", _("Each question needs its own key of lower-case letters and digits.")))
         else:
             keys.add(key)
@@ -482,7 +484,7 @@ def shape_problems(document, where: str = "") -> list[tuple[str, str]]:
             spot = f"{place}.choices[{index}]"
             if (
                 not isinstance(choice, dict)
-                or not _is_key(choice.get("key"), choice_keys)
+                or not is_key(choice.get("key"), choice_keys)
                 or not _is_texts(choice.get("text"))
                 or not isinstance(choice.get("correct", False), bool)
             ):

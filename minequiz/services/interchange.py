@@ -135,7 +135,7 @@ def _message_problems(data, languages) -> list[tuple[str, str]]:
             problems.append((place, _("A safety message needs a 'key', a 'number', a 'title' and a 'text'.")))
             continue
         key = message["key"]
-        if not documents.KEY.match(key) or len(key) > documents.MESSAGE_KEY_LENGTH or key in keys:
+        if not documents.is_key(key, keys, documents.MESSAGE_KEY_LENGTH):
             problems.append(
                 (f"{place}.key", _("Each safety message needs its own key of lower-case letters and digits."))
             )
@@ -225,7 +225,7 @@ def check(text: str, languages) -> dict:
         for key in lesson.get("messages") or []:
             if isinstance(key, str) and key not in known_messages:
                 problems.append((f"{place}.messages", _("It teaches a safety message that no longer exists.")))
-        if lesson.get("published") is True and not documents.shape_problems(lesson):
+        if lesson.get("published") is True:
             for problem in documents.publish_problems(
                 documents.with_languages(lesson, languages), languages, known_messages
             ):
